@@ -5,11 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-
-class UpdateKind(Enum):
-    PATCH = "patch"
-    MINOR = "minor"
-    MAJOR = "major"
+from uvtui.core.versions import UpdateKind
 
 
 class CheckStatus(Enum):
