@@ -1,11 +1,38 @@
-"""Joins declared constraints, locked versions and index answers into outdated rows."""
+"""Joins declared constraints, locked versions and index answers into outdated rows.
+
+`local_rows` needs no network (first paint); `check_outdated` asks the index once per
+distinct name and fills the rows in as answers arrive.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from enum import Enum
+from typing import Any, Protocol
 
-from uvtui.core.versions import UpdateKind
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from uvtui.core.errors import PackageIndexError
+from uvtui.core.index import PackageReleases, Release
+from uvtui.core.lock import LockedPackage, Lockfile
+from uvtui.core.project import DeclaredDependency, Project
+from uvtui.core.versions import UpdateKind, pick_latest, pick_latest_compatible, update_kind
+
+__all__ = [
+    "CheckStatus",
+    "OutdatedRow",
+    "UpdateKind",
+    "check_outdated",
+    "fill_row",
+    "local_rows",
+    "row_to_json",
+    "unknown_row",
+]
 
 
 class CheckStatus(Enum):
@@ -34,3 +61,294 @@ class OutdatedRow:
     update: UpdateKind | None = None
     yanked: bool = False  # the locked version is yanked
     newer_needs_python: tuple[str, str] | None = None  # ("6.0", ">=3.12") hint
+
+
+class ReleaseSource(Protocol):
+    """What `check_outdated` needs from the index client (index.IndexClient)."""
+
+    def fetch_many(
+        self,
+        names: Iterable[str],
+        on_result: Callable[[str, PackageReleases | PackageIndexError], None],
+    ) -> Any: ...
+
+
+_NOT_REGISTRY_REASONS = {
+    "git": "git source: no index to compare with",
+    "path": "local path source: no index to compare with",
+    "directory": "local directory source: no index to compare with",
+    "editable": "editable source: no index to compare with",
+    "virtual": "virtual package: no index to compare with",
+    "url": "direct URL source: no index to compare with",
+}
+
+# [tool.uv.sources] keys -> the source kinds uv.lock would record.
+_SOURCE_TABLE_KINDS = {"git": "git", "url": "url", "path": "path", "index": "registry"}
+
+
+def local_rows(
+    project: Project, lock: Lockfile | None, *, include_transitive: bool = True
+) -> list[OutdatedRow]:
+    """Rows from pyproject.toml and uv.lock alone, sorted by name then version.
+
+    With a lock: one row per locked (name, version) except the workspace members
+    themselves; transitive packages only when `include_transitive`. Without a lock: one
+    row per declared name with `locked=None`. Rows from non-registry sources get
+    status NOT_REGISTRY, all others PENDING.
+    """
+    declarations = _declarations_by_name(project)
+    if lock is None:
+        rows = [
+            _row(name, None, declared, None, _declared_source_kind(project, declared))
+            for name, declared in declarations.items()
+            if name not in _member_names(project, None)
+        ]
+    else:
+        members = _member_names(project, lock)
+        counts = Counter(package.name for package in lock.packages)
+        rows = [
+            _row(
+                package.name,
+                package.version,
+                declarations.get(package.name, []),
+                _fork_marker(package) if counts[package.name] > 1 else None,
+                package.source_kind,
+            )
+            for package in lock.packages
+            if package.name not in members and (include_transitive or package.name in declarations)
+        ]
+    return sorted(rows, key=_sort_key)
+
+
+def fill_row(
+    row: OutdatedRow,
+    releases: Sequence[Release],
+    *,
+    requires_python: SpecifierSet | None,
+    allow_prereleases: bool,
+) -> OutdatedRow:
+    """The row completed from the index's releases of its package (status CHECKED)."""
+    latest, needs_python = pick_latest(
+        releases, requires_python=requires_python, allow_prereleases=allow_prereleases
+    )
+    compatible = pick_latest_compatible(
+        releases,
+        _constraint_set(row.constraint),
+        requires_python=requires_python,
+        allow_prereleases=allow_prereleases,
+    )
+    locked = _parse_version(row.locked)
+    return replace(
+        row,
+        status=CheckStatus.CHECKED,
+        reason=None,
+        latest=str(latest.version) if latest else None,
+        latest_compatible=str(compatible.version) if compatible else None,
+        update=update_kind(locked, latest.version) if locked and latest else None,
+        yanked=locked is not None
+        and any(release.version == locked and release.yanked for release in releases),
+        newer_needs_python=(
+            (str(needs_python.version), str(needs_python.requires_python)) if needs_python else None
+        ),
+    )
+
+
+def unknown_row(row: OutdatedRow, reason: str) -> OutdatedRow:
+    """The row marked as not checkable, e.g. because its index could not be reached."""
+    return replace(row, status=CheckStatus.UNKNOWN, reason=reason)
+
+
+def check_outdated(
+    project: Project,
+    lock: Lockfile | None,
+    client: ReleaseSource,
+    *,
+    include_transitive: bool = True,
+    allow_prereleases: bool = False,
+    on_row: Callable[[OutdatedRow], None] | None = None,
+) -> list[OutdatedRow]:
+    """All rows of `local_rows`, each checked against the index.
+
+    The index is asked once per distinct name, concurrently, through `client.fetch_many`.
+    `on_row` receives every finished row as soon as it is known (non-registry rows first,
+    then in answer order); it is called from the client's worker threads, one call at a
+    time. Index errors become UNKNOWN rows, never exceptions.
+    """
+    rows = local_rows(project, lock, include_transitive=include_transitive)
+    requires_python = _requires_python(project, lock)
+    finished: dict[int, OutdatedRow] = {}
+    by_name: dict[str, list[int]] = {}
+    for position, row in enumerate(rows):
+        if row.status is CheckStatus.PENDING:
+            by_name.setdefault(row.name, []).append(position)
+        else:
+            finished[position] = row
+            if on_row:
+                on_row(row)
+    guard = threading.Lock()
+
+    def on_result(name: str, answer: PackageReleases | PackageIndexError) -> None:
+        for position in by_name.get(name, []):
+            row = rows[position]
+            if isinstance(answer, PackageIndexError):
+                done = unknown_row(row, answer.message)
+            else:
+                done = fill_row(
+                    row,
+                    answer.releases,
+                    requires_python=requires_python,
+                    allow_prereleases=allow_prereleases,
+                )
+            with guard:
+                finished[position] = done
+                if on_row:
+                    on_row(done)
+
+    if by_name:
+        client.fetch_many(sorted(by_name), on_result)
+    return [
+        finished.get(position) or unknown_row(row, "the index gave no answer")
+        for position, row in enumerate(rows)
+    ]
+
+
+def row_to_json(row: OutdatedRow) -> dict[str, Any]:
+    """The row as a JSON-ready dict (the `uvtui outdated --json` item shape)."""
+    hint = row.newer_needs_python
+    return {
+        "name": row.name,
+        "groups": list(row.groups),
+        "members": list(row.members),
+        "direct": row.direct,
+        "constraint": row.constraint,
+        "locked": row.locked,
+        "latest_compatible": row.latest_compatible,
+        "latest": row.latest,
+        "update": row.update.value if row.update else None,
+        "yanked": row.yanked,
+        "marker": row.marker,
+        "source_kind": row.source_kind,
+        "status": row.status.value,
+        "reason": row.reason,
+        "newer_needs_python": ({"version": hint[0], "requires_python": hint[1]} if hint else None),
+    }
+
+
+def _row(
+    name: str,
+    locked: str | None,
+    declared: list[DeclaredDependency],
+    marker: str | None,
+    source_kind: str,
+) -> OutdatedRow:
+    reason = _NOT_REGISTRY_REASONS.get(source_kind)
+    return OutdatedRow(
+        name=name,
+        locked=locked,
+        groups=_unique(dependency.group for dependency in declared),
+        members=_unique(dependency.member for dependency in declared),
+        direct=bool(declared),
+        constraint=_joined_constraint(declared),
+        marker=marker,
+        source_kind=source_kind,
+        status=CheckStatus.NOT_REGISTRY if reason else CheckStatus.PENDING,
+        reason=reason,
+    )
+
+
+def _declarations_by_name(project: Project) -> dict[str, list[DeclaredDependency]]:
+    by_name: dict[str, list[DeclaredDependency]] = {}
+    for dependency in project.declared:
+        by_name.setdefault(dependency.name, []).append(dependency)
+    return by_name
+
+
+def _member_names(project: Project, lock: Lockfile | None) -> set[str]:
+    names = set(project.members)
+    if project.name:
+        names.add(project.name)
+    if lock is not None:
+        names.update(lock.members)
+    return names
+
+
+def _declared_source_kind(project: Project, declared: list[DeclaredDependency]) -> str:
+    if any(dependency.requirement.url for dependency in declared):
+        return "url"
+    table = project.sources.get(declared[0].name, {}) if declared else {}
+    if not isinstance(table, dict):  # a list of sources with markers: pick none
+        return "registry"
+    if table.get("editable"):
+        return "editable"
+    for key, kind in _SOURCE_TABLE_KINDS.items():
+        if key in table:
+            return kind
+    return "registry"
+
+
+def _fork_marker(package: LockedPackage) -> str | None:
+    markers = package.resolution_markers
+    if not markers:
+        return None
+    if len(markers) == 1:
+        return markers[0]
+    return " or ".join(f"({marker})" for marker in markers)
+
+
+def _joined_constraint(declared: list[DeclaredDependency]) -> str | None:
+    written = _unique(_written_specifier(dependency) for dependency in declared)
+    joined = ",".join(text for text in written if text)
+    return joined or None
+
+
+_NAME_AND_EXTRAS = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?")
+
+
+def _written_specifier(dependency: DeclaredDependency) -> str:
+    """The specifier as the user wrote it (`>=2,<3`), not packaging's sorted form."""
+    requirement = dependency.requirement
+    if requirement.url or not requirement.specifier:
+        return ""
+    head = dependency.text.split(";", 1)[0]
+    match = _NAME_AND_EXTRAS.match(head)
+    text = re.sub(r"[\s()]", "", head[match.end() :]) if match else ""
+    try:
+        if SpecifierSet(text) == requirement.specifier:
+            return text
+    except InvalidSpecifier:
+        pass
+    return str(requirement.specifier)
+
+
+def _constraint_set(constraint: str | None) -> SpecifierSet:
+    return SpecifierSet(constraint or "")
+
+
+def _requires_python(project: Project, lock: Lockfile | None) -> SpecifierSet | None:
+    """The lock's requires-python (what uv compares with), else the project's."""
+    if lock is not None and lock.requires_python:
+        try:
+            return SpecifierSet(lock.requires_python)
+        except InvalidSpecifier:
+            pass
+    return project.requires_python
+
+
+def _parse_version(text: str | None) -> Version | None:
+    if text is None:
+        return None
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def _sort_key(row: OutdatedRow) -> tuple[str, int, Version | str]:
+    version = _parse_version(row.locked)
+    if version is not None:
+        return (row.name, 0, version)
+    return (row.name, 1, row.locked or "")
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
