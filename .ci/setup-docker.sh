@@ -5,7 +5,7 @@
 #   2. starts dockerd in the background unless one is already answering (never a second daemon)
 #   3. builds local stand-ins for the base images the tests and Dockerfiles use, once per machine:
 #        python:3.11-slim-bookworm (+ python:3.11-slim, python:3.11, python:3.11-bookworm)
-#        ghcr.io/astral-sh/uv:<version of the uv on PATH>
+#        ghcr.io/astral-sh/uv:<uv on PATH> and every uv version pinned in a Dockerfile* of the repo
 #
 # Run from anywhere: .ci/setup-docker.sh   (needs root; logs dockerd to $DOCKERD_LOG)
 set -euo pipefail
@@ -53,7 +53,7 @@ start_engine() {
 
 check_sdk_ping() {
     # The tests talk to the engine through the Python SDK: make sure that path works too.
-    (cd "$REPO_ROOT" && uv run --frozen python -c 'import docker; assert docker.from_env().ping()')
+    uv run --quiet --no-project --with 'docker>=7.1' python -c 'import docker; assert docker.from_env().ping()'
     log "docker SDK ping ok"
 }
 
@@ -96,14 +96,12 @@ build_python_image() {
 }
 
 build_uv_image() {
-    local version tag work
-    version=$(uv --version | awk '{print $2}')
-    tag="ghcr.io/astral-sh/uv:$version"
+    local version=$1 tag="ghcr.io/astral-sh/uv:$1" work
     image_exists "$tag" && return
     work=$(mktemp -d)
     log "building $tag from the musllinux uv wheel"
     python3 -m pip download --quiet --no-deps --only-binary=:all: \
-        --platform musllinux_1_1_x86_64 --dest "$work" "uv==$version"
+        --platform musllinux_1_1_x86_64 --dest "$work" "uv==$version" || { rm -rf "$work"; return 1; }
     mkdir "$work/root"
     python3 - "$work" <<'EOF'
 import pathlib, sys, zipfile
@@ -117,9 +115,26 @@ with zipfile.ZipFile(wheel) as archive:
             target.write_bytes(archive.read(name))
             target.chmod(0o755)
 EOF
-    [[ -x $work/root/uv && -x $work/root/uvx ]] || { log "uv/uvx not found in the wheel"; exit 1; }
+    [[ -x $work/root/uv && -x $work/root/uvx ]] || { log "uv/uvx not found in the wheel"; return 1; }
     tar -C "$work/root" -c uv uvx | "$DOCKER" import -c 'ENTRYPOINT ["/uv"]' - "$tag" >/dev/null
     rm -rf "$work"
+}
+
+pinned_uv_versions() {
+    # uv images pinned by the project's Dockerfiles and test fixtures (COPY --from=ghcr.io/astral-sh/uv:X).
+    find "$REPO_ROOT" \( -name .git -o -name .venv \) -prune -o -type f -name 'Dockerfile*' -print0 |
+        xargs -0 grep -ohE 'ghcr\.io/astral-sh/uv:[0-9]+\.[0-9]+\.[0-9]+' |
+        sed 's/.*://' | sort -u || true
+}
+
+build_uv_images() {
+    local in_use version
+    in_use=$(uv --version | awk '{print $2}')
+    build_uv_image "$in_use"
+    for version in $(pinned_uv_versions); do
+        [[ $version == "$in_use" ]] && continue
+        build_uv_image "$version" || log "warning: could not build ghcr.io/astral-sh/uv:$version"
+    done
 }
 
 main() {
@@ -128,7 +143,7 @@ main() {
     start_engine
     check_sdk_ping
     build_python_image
-    build_uv_image
+    build_uv_images
     log "docker rig ready in $((SECONDS - started)) s"
 }
 
