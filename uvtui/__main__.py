@@ -1,0 +1,5 @@
+"""`python -m uvtui`: the same as the `uvtui` command."""
+
+from uvtui.cli import main
+
+raise SystemExit(main())
