@@ -37,8 +37,8 @@ JSON_V1 = "application/vnd.pypi.simple.v1+json"
 HTML_V1 = "application/vnd.pypi.simple.v1+html"
 TEXT_HTML = "text/html"
 
-Fault = Literal["404", "500", "hang", "garbage", "auth"]
-FAULTS: tuple[str, ...] = ("404", "500", "hang", "garbage", "auth")
+Fault = Literal["404", "500", "hang", "slow", "garbage", "auth"]
+FAULTS: tuple[str, ...] = ("404", "500", "hang", "slow", "garbage", "auth")
 
 BASE_TIME = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -213,7 +213,7 @@ def build_wheel(dist: Dist, directory: Path) -> Path:
 class RecordedRequest:
     method: str
     path: str
-    headers: Mapping[str, str]
+    headers: Mapping[str, str]  # lowercased names
     status: int
 
 
@@ -244,6 +244,7 @@ class _State:
     files: dict[str, _File] = field(default_factory=dict)
     faults: dict[str | None, FaultSetting] = field(default_factory=dict)
     requests: list[RecordedRequest] = field(default_factory=list)
+    json_api: bool = True
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -353,9 +354,10 @@ class _Handler(BaseHTTPRequestHandler):
         etag = headers.get("ETag")
         if status == 200 and etag and self.headers.get("If-None-Match") == etag:
             status, body = 304, b""
+        received = {key.lower(): value for key, value in self.headers.items()}
+        record = RecordedRequest("GET" if send_body else "HEAD", path, received, status)
         with state.lock:
-            state.requests.append(RecordedRequest("GET" if send_body else "HEAD", path,
-                                                  dict(self.headers.items()), status))  # fmt: skip
+            state.requests.append(record)
         self.send_response(status)
         for key, value in headers.items():
             self.send_header(key, value)
@@ -408,6 +410,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "hang":
             time.sleep(fault.seconds)
             return 503, {"Content-Type": "text/plain"}, b"too late"
+        if fault.kind == "slow":
+            time.sleep(fault.seconds)
+            return None
         if fault.kind == "garbage":
             content_type = JSON_V1 if path.startswith("/simple") else "application/json"
             return 200, {"Content-Type": content_type}, b'{"meta": {"api-version": "1.1", <<garbage'
@@ -416,9 +421,13 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         return 401, {"Content-Type": "text/plain", "WWW-Authenticate": 'Basic realm="local"'}, b""
 
+    def _media_type(self) -> str:
+        media = _negotiate(self.headers.get("Accept"))
+        return TEXT_HTML if media == JSON_V1 and not self.server.state.json_api else media
+
     def _simple_root(self) -> tuple[int, dict[str, str], bytes]:
         names = sorted(self.server.state.projects)
-        if _negotiate(self.headers.get("Accept")) == JSON_V1:
+        if self._media_type() == JSON_V1:
             document = {"meta": {"api-version": "1.1"}, "projects": [{"name": n} for n in names]}
             return 200, {"Content-Type": JSON_V1}, json.dumps(document).encode()
         links = "\n".join(f'<a href="/simple/{n}/">{n}</a><br/>' for n in names)
@@ -427,7 +436,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _simple_project(self, name: str, files: list[_File]) -> tuple[int, dict[str, str], bytes]:
         base_url = self.server.state.base_url
-        media = _negotiate(self.headers.get("Accept"))
+        media = self._media_type()
         if media == JSON_V1:
             body = json.dumps(_project_json(name, files, base_url)).encode()
         else:
@@ -485,8 +494,9 @@ class LocalIndex:
     ) -> None:
         """Switch a fault on for `package` (or every request when None); `kind=None` clears it.
 
-        Faults: "404", "500", "hang" (sleep `seconds`, then 503), "garbage" (200 with broken
-        JSON), "auth" (401 unless HTTP basic auth with `username`/`password` is sent).
+        Faults: "404", "500", "hang" (sleep `seconds`, then 503), "slow" (sleep `seconds`, then
+        answer normally), "garbage" (200 with broken JSON), "auth" (401 unless HTTP basic auth
+        with `username`/`password` is sent).
         """
         key = canonicalize_name(package) if package else None
         with self._server.state.lock:
@@ -513,6 +523,10 @@ class LocalIndex:
             yield
         finally:
             self.set_fault(None, package)
+
+    def set_json_api(self, enabled: bool) -> None:
+        """Answer PEP 691 JSON when asked (default), or only ever PEP 503 HTML."""
+        self._server.state.json_api = enabled
 
     def clear_faults(self) -> None:
         with self._server.state.lock:

@@ -2,11 +2,37 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
-from packaging.specifiers import SpecifierSet
-from packaging.version import Version
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
+
+from uvtui.core.errors import PackageIndexError
+from uvtui.core.index_config import IndexSettings, credential_variables
+from uvtui.core.project import IndexConfig
+
+if TYPE_CHECKING:
+    import httpx  # imported lazily at run time: it is slow to import
 
 
 @dataclass(frozen=True)
@@ -24,3 +50,462 @@ class PackageReleases:
     name: str  # normalized
     index_url: str  # the simple-API root that answered (no credentials)
     releases: tuple[Release, ...]  # ascending by version
+
+
+@dataclass(frozen=True)
+class PackageDetails:
+    """What a details panel shows about a package (from the index's PyPI-style JSON API)."""
+
+    name: str  # normalized
+    version: str | None  # the newest version the metadata describes
+    summary: str | None
+    homepage: str | None
+    changelog_url: str | None
+    project_urls: tuple[tuple[str, str], ...]  # (label, url) as the project lists them
+
+
+SIMPLE_ACCEPT = (
+    "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, "
+    "text/html;q=0.01"
+)
+CACHE_TTL_SECONDS = 600.0
+RETRIES = 2
+MIN_CONNECT_TIMEOUT = 6.0  # DNS lookups stall for ~5 s on some machines
+_CACHE_FORMAT = 1
+_CHANGELOG_LABELS = {"changelog", "changes", "releasenotes", "history", "whatsnew", "news"}
+
+
+def default_cache_dir() -> Path:
+    """Where index answers are cached unless told otherwise (user cache dir / "index")."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("uvtui")) / "index"
+
+
+@dataclass(frozen=True)
+class _IndexFile:
+    filename: str
+    requires_python: str | None
+    yanked: bool
+    upload_time: str | None
+
+
+@dataclass(frozen=True)
+class _CacheEntry:
+    fetched_at: float  # time.time() of the last answer from the index
+    etag: str | None
+    last_modified: str | None
+    releases: tuple[Release, ...] | None  # None: the index does not have the package (404)
+
+
+class IndexClient:
+    """Asks package indexes which releases exist, the way uv would (first-index strategy).
+
+    One pooled HTTP client serves the whole run; answers are cached on disk per (index, name)
+    as compact summaries, fresh for `ttl` seconds and revalidated with ETag/Last-Modified after.
+    All failures surface as PackageIndexError with a short reason.
+    """
+
+    def __init__(
+        self,
+        settings: IndexSettings,
+        *,
+        cache_dir: Path | None = None,
+        offline: bool = False,
+        timeout: float = 10.0,
+        max_in_flight: int = 24,
+        ttl: float = CACHE_TTL_SECONDS,
+        retry_backoff: float = 0.5,
+    ) -> None:
+        import httpx
+
+        self._settings = settings
+        self._cache = _DiskCache(cache_dir or default_cache_dir())
+        self._offline = offline
+        self._timeout = timeout
+        self._max_in_flight = max_in_flight
+        self._ttl = ttl
+        self._retry_backoff = retry_backoff
+        self._details: dict[str, PackageDetails | None] = {}
+        self._details_lock = threading.Lock()
+        self._http = httpx.Client(
+            timeout=httpx.Timeout(timeout, connect=max(timeout, MIN_CONNECT_TIMEOUT)),
+            limits=httpx.Limits(
+                max_connections=max_in_flight, max_keepalive_connections=max_in_flight
+            ),
+            follow_redirects=True,
+            headers={"User-Agent": "uvtui"},
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> IndexClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def fetch(self, name: str) -> PackageReleases:
+        """Releases of `name` from the first index (in uv's priority order) that has it."""
+        normalized = canonicalize_name(name)
+        indexes = [i for i in self._settings.indexes_for(normalized) if _is_http(i.url)]
+        if not indexes:
+            raise PackageIndexError(f"no package index to ask for {normalized}")
+        for index in indexes:
+            releases = self._fetch_from(index, normalized)
+            if releases is not None:
+                return PackageReleases(normalized, index.url, releases)
+        raise PackageIndexError(f"{normalized} not found on any index")
+
+    def fetch_many(
+        self,
+        names: Iterable[str],
+        on_result: Callable[[str, PackageReleases | PackageIndexError], None],
+    ) -> None:
+        """Fetch every name concurrently; `on_result(name, answer)` runs in a worker thread
+        once per distinct name (as passed), as soon as that name is done."""
+        unique = list(dict.fromkeys(names))
+        if not unique:
+            return
+        workers = min(self._max_in_flight, len(unique))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="uvtui-index") as pool:
+            futures = [pool.submit(self._fetch_and_report, name, on_result) for name in unique]
+        for future in futures:
+            future.result()  # surfaces an exception raised by on_result itself
+
+    def details(self, name: str) -> PackageDetails | None:
+        """Summary and links for `name` from `<index root>/pypi/<name>/json`, when an index
+        serves that API; None otherwise (never raises)."""
+        normalized = canonicalize_name(name)
+        with self._details_lock:
+            if normalized in self._details:
+                return self._details[normalized]
+        found = None if self._offline else self._fetch_details(normalized)
+        with self._details_lock:
+            self._details[normalized] = found
+        return found
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _fetch_and_report(
+        self, name: str, on_result: Callable[[str, PackageReleases | PackageIndexError], None]
+    ) -> None:
+        try:
+            answer: PackageReleases | PackageIndexError = self.fetch(name)
+        except PackageIndexError as error:
+            answer = error
+        on_result(name, answer)
+
+    def _fetch_from(self, index: IndexConfig, name: str) -> tuple[Release, ...] | None:
+        """Releases from one index; None when it does not have the package."""
+        cached = self._cache.load(index.url, name)
+        if self._offline:
+            if cached is None:
+                raise PackageIndexError("offline: not in cache")
+            return cached.releases
+        if cached is not None and time.time() - cached.fetched_at < self._ttl:
+            return cached.releases
+        headers = {"Accept": SIMPLE_ACCEPT}
+        if cached is not None and cached.releases is not None:
+            if cached.etag:
+                headers["If-None-Match"] = cached.etag
+            if cached.last_modified:
+                headers["If-Modified-Since"] = cached.last_modified
+        response = self._get(index, f"{index.url}/{name}/", headers)
+        if response.status_code == 304 and cached is not None and cached.releases is not None:
+            self._cache.store(index.url, name, replace(cached, fetched_at=time.time()))
+            return cached.releases
+        if response.status_code in (404, 410):
+            self._cache.store(index.url, name, _CacheEntry(time.time(), None, None, None))
+            return None
+        _raise_for_status(response, index)
+        releases = _fold(_parse_page(response))
+        entry = _CacheEntry(
+            time.time(),
+            response.headers.get("ETag"),
+            response.headers.get("Last-Modified"),
+            releases,
+        )
+        self._cache.store(index.url, name, entry)
+        return releases
+
+    def _fetch_details(self, name: str) -> PackageDetails | None:
+        try:
+            indexes = self._settings.indexes_for(name)
+        except PackageIndexError:
+            return None
+        for index in indexes:
+            root = _metadata_root(index.url)
+            if root is None:
+                continue
+            try:
+                response = self._get(
+                    index, f"{root}/pypi/{name}/json", {"Accept": "application/json"}
+                )
+            except PackageIndexError:
+                return None
+            if response.status_code == 404:
+                continue
+            if response.status_code != 200:
+                return None
+            return _parse_details(name, response.content)
+        return None
+
+    def _get(self, index: IndexConfig, url: str, headers: dict[str, str]) -> httpx.Response:
+        """GET with retries (connect errors and 5xx) and errors turned into short reasons."""
+        import httpx
+
+        credentials = self._settings.credentials_for(index)
+        auth = credentials.as_basic_auth() if credentials else None
+        host = urlsplit(index.url).hostname or index.url
+        attempt = 0
+        while True:
+            try:
+                response = self._http.get(url, headers=headers, auth=auth)
+            except (httpx.ConnectError, httpx.ConnectTimeout):
+                if attempt == RETRIES:
+                    raise PackageIndexError(f"could not connect to {host}") from None
+            except httpx.TimeoutException:
+                raise PackageIndexError(f"index timed out after {self._timeout:g} s") from None
+            except httpx.HTTPError:
+                raise PackageIndexError(f"request to {host} failed") from None
+            else:
+                if response.status_code < 500 or attempt == RETRIES:
+                    return response
+            time.sleep(self._retry_backoff * 2**attempt)
+            attempt += 1
+
+
+class _DiskCache:
+    """Compact per-(index, name) summaries as small JSON files; unreadable files count as absent."""
+
+    def __init__(self, directory: Path) -> None:
+        self._directory = directory
+
+    def load(self, index_url: str, name: str) -> _CacheEntry | None:
+        try:
+            data = json.loads(self._path(index_url, name).read_text(encoding="utf-8"))
+            if data["format"] != _CACHE_FORMAT or data["index_url"] != index_url:
+                return None
+            rows = data["releases"]
+            releases = None if rows is None else tuple(_release_from_row(row) for row in rows)
+            return _CacheEntry(
+                float(data["fetched_at"]), data["etag"], data["last_modified"], releases
+            )
+        except (OSError, ValueError, KeyError, TypeError, InvalidVersion, InvalidSpecifier):
+            return None
+
+    def store(self, index_url: str, name: str, entry: _CacheEntry) -> None:
+        rows = None if entry.releases is None else [_release_to_row(r) for r in entry.releases]
+        data = {
+            "format": _CACHE_FORMAT,
+            "index_url": index_url,
+            "name": name,
+            "fetched_at": entry.fetched_at,
+            "etag": entry.etag,
+            "last_modified": entry.last_modified,
+            "releases": rows,
+        }
+        path = self._path(index_url, name)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # write-then-rename: concurrent readers never see half a file
+            handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                json.dump(data, file, separators=(",", ":"))
+            os.replace(temporary, path)
+        except OSError:
+            pass  # a read-only or full cache only costs a refetch next time
+
+    def _path(self, index_url: str, name: str) -> Path:
+        index_key = hashlib.sha256(index_url.encode()).hexdigest()[:16]
+        return self._directory / index_key / f"{name}.json"
+
+
+def _release_to_row(release: Release) -> list[object]:
+    return [
+        str(release.version),
+        release.yanked,
+        None if release.requires_python is None else str(release.requires_python),
+        None if release.upload_time is None else release.upload_time.isoformat(),
+    ]
+
+
+def _release_from_row(row: list[object]) -> Release:
+    version, yanked, requires_python, upload_time = row
+    return Release(
+        version=Version(str(version)),
+        yanked=bool(yanked),
+        requires_python=None if requires_python is None else SpecifierSet(str(requires_python)),
+        upload_time=None if upload_time is None else datetime.fromisoformat(str(upload_time)),
+    )
+
+
+def _is_http(url: str) -> bool:
+    return url.startswith(("http://", "https://"))
+
+
+def _metadata_root(index_url: str) -> str | None:
+    """`https://host/simple` -> `https://host` (where a PyPI-style `/pypi/<name>/json` lives)."""
+    if not _is_http(index_url) or not index_url.endswith("/simple"):
+        return None
+    return index_url.removesuffix("/simple")
+
+
+def _raise_for_status(response: httpx.Response, index: IndexConfig) -> None:
+    status = response.status_code
+    if status in (401, 403):
+        if index.name:
+            user_variable, password_variable = credential_variables(index.name)
+            hint = f"set {user_variable}/{password_variable}"
+        else:
+            hint = (
+                "add credentials to ~/.netrc, or name the index (UV_INDEX=name=url) "
+                "and set UV_INDEX_<NAME>_USERNAME/PASSWORD"
+            )
+        raise PackageIndexError(f"authentication required for {index.url}: {hint}")
+    if status != 200:
+        raise PackageIndexError(f"index answered HTTP {status}")
+
+
+def _parse_page(response: httpx.Response) -> list[_IndexFile]:
+    content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if "json" in content_type:
+        return _files_from_json(response.content)
+    return _files_from_html(response.text)
+
+
+def _files_from_json(content: bytes) -> list[_IndexFile]:
+    """Files of a PEP 691 project page."""
+    try:
+        document = json.loads(content)
+        if not str(document["meta"]["api-version"]).startswith("1."):
+            raise PackageIndexError("index speaks an unsupported simple API version")
+        return [
+            _IndexFile(
+                filename=str(file["filename"]),
+                requires_python=file.get("requires-python"),
+                yanked=file.get("yanked") is True or isinstance(file.get("yanked"), str),
+                upload_time=file.get("upload-time"),
+            )
+            for file in document["files"]
+        ]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise PackageIndexError("index returned invalid JSON") from None
+
+
+class _LinkParser(HTMLParser):
+    """Collects the anchors of a PEP 503 project page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.files: list[_IndexFile] = []
+        self._anchor: dict[str, str | None] | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._anchor, self._text = dict(attrs), []
+
+    def handle_data(self, data: str) -> None:
+        if self._anchor is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag != "a" or self._anchor is None:
+            return
+        href = self._anchor.get("href") or ""
+        filename = "".join(self._text).strip() or unquote(urlsplit(href).path.rsplit("/", 1)[-1])
+        self.files.append(
+            _IndexFile(
+                filename=filename,
+                requires_python=self._anchor.get("data-requires-python"),
+                yanked="data-yanked" in self._anchor,
+                upload_time=None,  # PEP 503 pages do not carry upload times
+            )
+        )
+        self._anchor = None
+
+
+def _files_from_html(text: str) -> list[_IndexFile]:
+    parser = _LinkParser()
+    parser.feed(text)
+    parser.close()
+    return parser.files
+
+
+def _fold(files: Iterable[_IndexFile]) -> tuple[Release, ...]:
+    """One Release per version (ascending), folding that version's files together."""
+    by_version: dict[Version, list[_IndexFile]] = {}
+    for file in files:
+        version = _version_of(file.filename)
+        if version is not None:
+            by_version.setdefault(version, []).append(file)
+    releases = []
+    for version in sorted(by_version):
+        group = by_version[version]
+        installable = [file for file in group if not file.yanked] or group
+        specifiers = (_specifier(file.requires_python) for file in installable)
+        times = [t for t in (_timestamp(file.upload_time) for file in group) if t is not None]
+        releases.append(
+            Release(
+                version=version,
+                yanked=all(file.yanked for file in group),
+                requires_python=next((s for s in specifiers if s is not None), None),
+                upload_time=min(times, default=None),
+            )
+        )
+    return tuple(releases)
+
+
+def _version_of(filename: str) -> Version | None:
+    try:
+        if filename.endswith(".whl"):
+            return parse_wheel_filename(filename)[1]
+        if filename.endswith((".tar.gz", ".zip")):
+            return parse_sdist_filename(filename)[1]
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        return None
+    return None  # eggs, .exe installers and other legacy formats are not installable by uv
+
+
+def _specifier(text: str | None) -> SpecifierSet | None:
+    if not text or not text.strip():
+        return None
+    try:
+        return SpecifierSet(text)
+    except InvalidSpecifier:
+        return None
+
+
+def _timestamp(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _parse_details(name: str, content: bytes) -> PackageDetails | None:
+    try:
+        info = json.loads(content)["info"]
+        raw_urls = info.get("project_urls") or {}
+        project_urls = tuple((str(label), str(url)) for label, url in raw_urls.items() if url)
+        labels = {_label_key(label): url for label, url in project_urls}
+        return PackageDetails(
+            name=name,
+            version=info.get("version"),
+            summary=info.get("summary") or None,
+            homepage=info.get("home_page") or labels.get("homepage") or labels.get("home"),
+            changelog_url=next((labels[k] for k in labels if k in _CHANGELOG_LABELS), None),
+            project_urls=project_urls,
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _label_key(label: str) -> str:
+    """PyPI's label normalization: lowercase, punctuation and spaces dropped."""
+    return "".join(character for character in label.lower() if character.isalnum())
