@@ -168,6 +168,19 @@ def test_missing_credentials_name_the_variables(private_index: LocalIndex, tmp_p
         assert SECRET not in repr(client)
 
 
+def test_missing_credentials_for_an_unnamed_index(
+    private_index: LocalIndex, tmp_path: Path
+) -> None:
+    with (
+        make_client(settings_for({"UV_DEFAULT_INDEX": private_index.url}), tmp_path) as client,
+        pytest.raises(PackageIndexError) as raised,
+    ):
+        client.fetch("demo-z")
+    assert raised.value.message.startswith(f"authentication required for {private_index.url}: ")
+    assert "~/.netrc" in raised.value.message
+    assert "UV_INDEX_<NAME>_USERNAME" in raised.value.message
+
+
 @pytest.mark.parametrize(
     ("fault", "message"),
     [

@@ -266,6 +266,9 @@ class IndexClient:
             except (httpx.ConnectError, httpx.ConnectTimeout):
                 if attempt == RETRIES:
                     raise PackageIndexError(f"could not connect to {host}") from None
+            except httpx.RemoteProtocolError:  # e.g. a pooled connection the server dropped
+                if attempt == RETRIES:
+                    raise PackageIndexError(f"request to {host} failed") from None
             except httpx.TimeoutException:
                 raise PackageIndexError(f"index timed out after {self._timeout:g} s") from None
             except httpx.HTTPError:
@@ -385,14 +388,18 @@ def _files_from_json(content: bytes) -> list[_IndexFile]:
         return [
             _IndexFile(
                 filename=str(file["filename"]),
-                requires_python=file.get("requires-python"),
+                requires_python=_text_or_none(file.get("requires-python")),
                 yanked=file.get("yanked") is True or isinstance(file.get("yanked"), str),
-                upload_time=file.get("upload-time"),
+                upload_time=_text_or_none(file.get("upload-time")),
             )
             for file in document["files"]
         ]
     except (ValueError, KeyError, TypeError, AttributeError):
         raise PackageIndexError("index returned invalid JSON") from None
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 class _LinkParser(HTMLParser):
