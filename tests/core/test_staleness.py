@@ -1,0 +1,127 @@
+"""lock_mismatch: fixtures match their locks; edited copies are reported in one sentence."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from uvtui.core.lock import load_lock
+from uvtui.core.project import load_project
+from uvtui.core.staleness import lock_mismatch
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+def mismatch(root: Path) -> str | None:
+    lock = load_lock(root)
+    assert lock is not None
+    return lock_mismatch(load_project(root), lock)
+
+
+def edited_copy(tmp_path: Path, fixture: str, file: str, old: str, new: str) -> Path:
+    root = tmp_path / fixture
+    shutil.copytree(FIXTURES / fixture, root)
+    path = root / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    "fixture", ["medium-django", "large-data", "workspace-virtual", "sources-mixed"]
+)
+def test_fixtures_match_their_locks(fixture: str) -> None:
+    assert mismatch(FIXTURES / fixture) is None
+
+
+def test_changed_specifier(tmp_path: Path) -> None:
+    root = edited_copy(
+        tmp_path, "medium-django", "pyproject.toml", '"httpx==0.24.0"', '"httpx>=0.28"'
+    )
+    assert mismatch(root) == (
+        "uv.lock is out of date with pyproject.toml: httpx>=0.28 is declared but the lock "
+        "was made for httpx==0.24.0 (run `uv lock` to update it)."
+    )
+
+
+def test_specifier_order_and_spacing_do_not_matter(tmp_path: Path) -> None:
+    root = edited_copy(tmp_path, "large-data", "pyproject.toml", '"numpy>=1.26"', '"numpy >= 1.26"')
+    assert mismatch(root) is None
+
+
+def test_added_and_removed_requirements(tmp_path: Path) -> None:
+    root = edited_copy(
+        tmp_path,
+        "medium-django",
+        "pyproject.toml",
+        '"coverage==7.2.5",',
+        '"coverage==7.2.5", "tox",',
+    )
+    assert mismatch(root) == (
+        "uv.lock is out of date with pyproject.toml: tox is declared in group 'dev' but not in "
+        "the lock (run `uv lock` to update it)."
+    )
+    root = edited_copy(tmp_path / "b", "medium-django", "pyproject.toml", '"bleach==6.0.0",', "")
+    assert mismatch(root) == (
+        "uv.lock is out of date with pyproject.toml: the lock was made for bleach==6.0.0, which "
+        "is no longer declared (run `uv lock` to update it)."
+    )
+
+
+def test_changed_extras(tmp_path: Path) -> None:
+    root = edited_copy(
+        tmp_path, "large-data", "pyproject.toml", '"dask[complete]>=2024.1"', '"dask>=2024.1"'
+    )
+    assert mismatch(root) == (
+        "uv.lock is out of date with pyproject.toml: dask>=2024.1 is declared but the lock was "
+        "made for dask[complete]>=2024.1 (run `uv lock` to update it)."
+    )
+
+
+def test_workspace_member_requirement_changed(tmp_path: Path) -> None:
+    root = edited_copy(
+        tmp_path, "workspace-virtual", "packages/alpha/pyproject.toml", "Extra_One", "Other"
+    )
+    assert mismatch(root) == (
+        "uv.lock is out of date with packages/alpha/pyproject.toml: the lock was made for beta "
+        "in extra 'extra-one', which is no longer declared (run `uv lock` to update it)."
+    )
+
+
+def test_virtual_root_group_changed(tmp_path: Path) -> None:
+    root = edited_copy(
+        tmp_path, "workspace-virtual", "pyproject.toml", 'lint = ["beta"]', "lint = []"
+    )
+    assert mismatch(root) == (
+        "uv.lock is out of date with pyproject.toml: the lock was made for beta in group 'dev', "
+        "which is no longer declared (run `uv lock` to update it)."
+    )
+
+
+def test_new_workspace_member(tmp_path: Path) -> None:
+    root = tmp_path / "workspace"
+    shutil.copytree(FIXTURES / "workspace-virtual", root)
+    (root / "packages/gamma").mkdir()
+    (root / "packages/gamma/pyproject.toml").write_text(
+        '[project]\nname = "gamma"\nversion = "1"\n', encoding="utf-8"
+    )
+    assert mismatch(root) == (
+        "uv.lock is out of date with the workspace: member gamma is not in the lock "
+        "(run `uv lock` to update it)."
+    )
+
+
+def test_sources_and_direct_urls_compare_without_specifiers(tmp_path: Path) -> None:
+    root = edited_copy(tmp_path, "sources-mixed", "pyproject.toml", '"dirpkg",', '"dirpkg>=1",')
+    # uv records no specifier for a path source, so this edit does not make the lock stale.
+    assert mismatch(root) is None
+    root = edited_copy(
+        tmp_path / "b", "sources-mixed", "pyproject.toml", '"six>=1.16"', '"six>=1.17"'
+    )
+    assert mismatch(root) == (
+        "uv.lock is out of date with pyproject.toml: six>=1.17 is declared in extra 'web' but the "
+        "lock was made for six>=1.16 (run `uv lock` to update it)."
+    )
