@@ -1,0 +1,230 @@
+"""Dockerfile migration: facts, rewrite and the V4 check (spec §2, §4, §6).
+
+Facts live in dockerfile_facts.py, the rewrite in dockerfile_rewrite.py; this module is the
+public entry point and holds the V4 verification.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+import dockerfile
+
+from uvtui.core.dockerfile_facts import (
+    SYSTEM_PREFIXES,
+    DockerfileFacts,
+    PipStep,
+    find_dockerfiles,
+    inspect_dockerfile,
+)
+from uvtui.core.dockerfile_rewrite import DockerfileRewrite, rewrite_dockerfile
+from uvtui.core.dockerfile_shell import command_offset, split_segments
+
+__all__ = [
+    "DockerfileFacts",
+    "DockerfileRewrite",
+    "PipStep",
+    "find_dockerfiles",
+    "inspect_dockerfile",
+    "rewrite_dockerfile",
+    "verify_dockerfile_rewrite",
+]
+
+_PIP_WORD = re.compile(
+    r"(?:^|[\s/;&(])(?:pip\d*(?:\.\d+)?|python\S*\s+-m\s+pip)\b|\w-install\b(?!-)"
+)
+_UV_RUN = re.compile(r"\buv-install\b|\buv sync\b")
+_UV_COPY = re.compile(r"^COPY --from=ghcr\.io/astral-sh/uv:\d+\.\d+\.\d+ /uv /uvx /usr/local/bin/$")
+_PIP_OR_UV = re.compile(f"{_PIP_WORD.pattern}|{_UV_RUN.pattern}")
+_UV_SOURCES = frozenset({"pyproject.toml", "uv.lock*", "bin/uv-install"})
+
+
+def _parse(text: str, label: str, problems: list[str]) -> list[dockerfile.Command] | None:
+    try:
+        return list(dockerfile.parse_string(text))
+    except dockerfile.GoParseError as exc:
+        problems.append(f"{label} Dockerfile does not parse: {exc}")
+        return None
+
+
+def _is_requirement_copy(cmd: dockerfile.Command) -> bool:
+    if cmd.cmd not in {"COPY", "ADD"}:
+        return False
+    if any(f.startswith("--from=") for f in cmd.flags):
+        return True  # wheel dirs handed between stages (pattern d)
+    return any("requirements" in s or "constraints" in s for s in cmd.value[:-1])
+
+
+def _is_pip_step(cmd: dockerfile.Command) -> bool:
+    if cmd.cmd == "RUN":
+        return bool(_PIP_WORD.search(cmd.original))
+    return _is_requirement_copy(cmd)
+
+
+def _is_uv_insert(cmd: dockerfile.Command) -> bool:
+    if cmd.cmd == "RUN":
+        return bool(_UV_RUN.search(cmd.original))
+    if cmd.cmd == "ENV":
+        keys = cmd.value[::2]
+        return all(k.startswith("UV_") for k in keys) or keys == ("PATH",)
+    if cmd.cmd == "COPY":
+        return bool(
+            _UV_COPY.match(cmd.original)
+            or set(cmd.value[:-1]) & _UV_SOURCES
+            or any(f.startswith("--from=") for f in cmd.flags)
+        )
+    return False
+
+
+def _other_segments(cmd: dockerfile.Command) -> list[str]:
+    """The RUN's segments that are neither pip nor uv, whitespace-normalised."""
+    text = cmd.original
+    if cmd.heredocs:
+        start = text.index("\n") + 1
+        segments = split_segments(text, start, len(text), newline=True)
+    else:
+        segments = split_segments(text, command_offset(text), len(text))
+    pieces = [" ".join(text[s.start : s.end].split()) for s in segments]
+    return [p for p in pieces if not _PIP_OR_UV.search(p) and p != ":"]
+
+
+def _check_runs(old: list[dockerfile.Command], new: list[dockerfile.Command]) -> list[str]:
+    """Every RUN keeps its non-pip segments and flags; only pip segments come or go."""
+    problems = []
+    for after in new:
+        match = [b for b in old if _other_segments(b) == _other_segments(after)]
+        if not match:
+            problems.append(f"new line {after.start_line}: RUN changed outside its pip segments")
+        elif [f for f in match[0].flags if not f.startswith("--mount=")] != [
+            f for f in after.flags if not f.startswith("--mount=")
+        ]:
+            problems.append(f"new line {after.start_line}: RUN flags changed")
+    for before in old:
+        rest = _other_segments(before)
+        if rest and not any(_other_segments(a) == rest for a in new):
+            problems.append(f"line {before.start_line}: RUN lost segments that are not pip")
+    return problems
+
+
+def _changed_ranges(cmds: list[dockerfile.Command], indexes: set[int]) -> set[int]:
+    lines: set[int] = set()
+    for i in indexes:
+        lines.update(range(cmds[i].start_line, cmds[i].end_line + 1))
+    return lines
+
+
+def _sequence_problems(
+    old: list[dockerfile.Command], new: list[dockerfile.Command]
+) -> tuple[list[str], set[int], set[int]]:
+    problems: list[str] = []
+    changed_old: set[int] = set()
+    changed_new: set[int] = set()
+    matcher = difflib.SequenceMatcher(
+        None, [c.original for c in old], [c.original for c in new], autojunk=False
+    )
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        changed_old.update(range(i1, i2))
+        changed_new.update(range(j1, j2))
+        old_runs = [c for c in old[i1:i2] if c.cmd == "RUN" and _is_pip_step(c)]
+        new_runs = [c for c in new[j1:j2] if c.cmd == "RUN"]
+        problems += [
+            f"line {c.start_line}: non-pip instruction changed: {c.original[:60]}"
+            for c in old[i1:i2]
+            if not _is_pip_step(c)
+        ]
+        problems += [
+            f"new line {c.start_line}: unexpected instruction: {c.original[:60]}"
+            for c in new[j1:j2]
+            if not _is_uv_insert(c) and c.cmd != "RUN"
+        ]
+        problems += _check_runs(old_runs, new_runs)
+    return problems, changed_old, changed_new
+
+
+def _byte_problems(
+    old_text: str, new_text: str, old_lines: set[int], new_lines: set[int]
+) -> list[str]:
+    a, b = old_text.splitlines(keepends=True), new_text.splitlines(keepends=True)
+    problems = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        stray_old = [n for n in range(i1 + 1, i2 + 1) if n not in old_lines]
+        stray_new = [n for n in range(j1 + 1, j2 + 1) if n not in new_lines]
+        if stray_old or stray_new:
+            problems.append(f"lines outside pip steps changed (old {stray_old}, new {stray_new})")
+    return problems
+
+
+def _stage_slices(cmds: list[dockerfile.Command]) -> list[list[dockerfile.Command]]:
+    stages: list[list[dockerfile.Command]] = []
+    for cmd in cmds:
+        if cmd.cmd == "FROM":
+            stages.append([cmd])
+        elif stages:
+            stages[-1].append(cmd)
+    return stages
+
+
+def _order_problems(cmds: list[dockerfile.Command]) -> list[str]:
+    problems: list[str] = []
+    with_uv: dict[str, bool] = {}
+    with_env: dict[str, str | None] = {}
+    for stage in _stage_slices(cmds):
+        values = stage[0].value
+        base = values[0] if values else ""
+        alias = values[2] if len(values) >= 3 else str(len(with_uv))
+        inherited_uv = with_uv.get(base, False)
+        env_target = with_env.get(base)
+        has_uv = inherited_uv or (len(stage) > 1 and bool(_UV_COPY.match(stage[1].original)))
+        for position, cmd in enumerate(stage):
+            if cmd.cmd == "ENV" and "UV_PROJECT_ENVIRONMENT" in cmd.value[::2]:
+                env_target = _env_value(cmd, "UV_PROJECT_ENVIRONMENT")
+                if not {"UV_COMPILE_BYTECODE", "UV_LINK_MODE", "UV_PYTHON_DOWNLOADS"} <= set(
+                    cmd.value[::2]
+                ):
+                    problems.append(f"line {cmd.start_line}: ENV block incomplete (O2)")
+                after = stage[position + 1] if position + 1 < len(stage) else None
+                if after is None or not _is_uv_insert(after):
+                    problems.append(f"line {cmd.start_line}: ENV block not before the deps (O2)")
+            if cmd.cmd == "RUN" and _UV_RUN.search(cmd.original):
+                if not has_uv:
+                    problems.append(
+                        f"line {cmd.start_line}: uv used but not copied after FROM (O1)"
+                    )
+                if env_target is None:
+                    problems.append(f"line {cmd.start_line}: uv used before the ENV block (O2)")
+                elif env_target.rstrip("/") in SYSTEM_PREFIXES and "--inexact" not in cmd.original:
+                    problems.append(f"line {cmd.start_line}: system prefix without --inexact (O5)")
+        with_uv[alias] = has_uv
+        with_env[alias] = env_target
+    return problems
+
+
+def _env_value(cmd: dockerfile.Command, key: str) -> str:
+    values = list(cmd.value)
+    value = values[values.index(key) + 1]
+    return value.strip('"')
+
+
+def verify_dockerfile_rewrite(old: str, new: str) -> list[str]:
+    """V4: both texts parse; outside pip steps and uv inserts nothing changed; O1-O5 hold.
+
+    Returns the problems found; an empty list means the rewrite is sound.
+    """
+    problems: list[str] = []
+    old_cmds = _parse(old, "old", problems)
+    new_cmds = _parse(new, "new", problems)
+    if old_cmds is None or new_cmds is None:
+        return problems
+    seq, changed_old, changed_new = _sequence_problems(old_cmds, new_cmds)
+    problems += seq
+    problems += _byte_problems(
+        old, new, _changed_ranges(old_cmds, changed_old), _changed_ranges(new_cmds, changed_new)
+    )
+    problems += _order_problems(new_cmds)
+    return problems
