@@ -1,0 +1,48 @@
+"""Helpers for the Textual app tests: the demo web-app project and waiting for workers."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from textual.pilot import Pilot
+
+from uvtui.tui.app import UvtuiApp
+from uvtui.tui.screens.main import MainScreen
+
+PYPROJECT = """\
+[project]
+name = "shop"
+version = "0.1.0"
+requires-python = ">=3.11"
+dependencies = [
+    "flask==2.3.3",
+    "gunicorn>=21,<23",
+    "redis==4.6.0",
+    "psycopg[binary]==3.1.12",
+    "demo-c==1.2",
+]
+
+[dependency-groups]
+dev = ["pytest==7.4.4", "ruff==0.1.15"]
+
+[tool.uv]
+package = false
+"""
+
+
+async def settle(pilot: Pilot[int], timeout: float = 30.0) -> MainScreen:
+    """Wait until the index check and details lookups are done and their messages handled."""
+    app = pilot.app
+    assert isinstance(app, UvtuiApp)
+    screen = app.screen_stack[0]
+    assert isinstance(screen, MainScreen)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        await pilot.pause()
+        busy = any(not worker.is_finished for worker in app.workers)
+        if not busy and not screen.checking:
+            await pilot.pause()
+            return screen
+        await asyncio.sleep(0.01)
+    raise AssertionError("the index check did not finish")

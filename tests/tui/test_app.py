@@ -1,0 +1,269 @@
+"""Pilot tests of the dependency screen against a project locked on the local index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from textual.widgets import Input, Label
+
+from tests.support.local_index import LocalIndex
+from tests.support.tui_app import settle
+from uvtui.core.outdated import CheckStatus
+from uvtui.tui.screens.help import HelpScreen
+from uvtui.tui.screens.main import MainScreen
+from uvtui.tui.screens.why import WhyScreen
+from uvtui.tui.widgets.dependency_table import DependencyTable
+from uvtui.tui.widgets.details import DetailsPanel
+from uvtui.tui.widgets.header import ProjectHeader
+from uvtui.tui.widgets.lock_tree import LockTree, PackageNode
+from uvtui.tui.widgets.problem import ProblemPanel
+from uvtui.tui.widgets.status import StatusLine
+
+SIZE = (120, 40)
+
+
+def plain(widget: object) -> str:
+    """The text a Static-like widget shows, without styles."""
+    console = Console(width=200, record=True, color_system=None)
+    console.print(widget.content)  # type: ignore[attr-defined]
+    return console.export_text()
+
+
+def status_text(screen: MainScreen) -> str:
+    return str(screen.query_one("#status-text", Label).content)
+
+
+def names(table: DependencyTable) -> list[str]:
+    return [row.name for row in table.visible_rows]
+
+
+def select(table: DependencyTable, name: str) -> None:
+    table.move_cursor(row=names(table).index(name), animate=False)
+
+
+async def test_markers_filled_from_local_index(shop: Path, make_app) -> None:
+    app = make_app(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        table = screen.query_one(DependencyTable)
+        assert sorted(names(table)) == [
+            "demo-c", "flask", "gunicorn", "psycopg", "pytest", "redis", "ruff",
+        ]  # fmt: skip
+        rows = {row.name: row for row in table.visible_rows}
+        assert all(row.status is CheckStatus.CHECKED for row in rows.values())
+        assert rows["flask"].latest == "3.1.0"
+        assert rows["flask"].groups == ("main",)
+        assert rows["pytest"].groups == ("dev",)
+        assert rows["demo-c"].yanked
+        assert "checked" in status_text(screen)
+        assert "shop" in plain(screen.query_one(ProjectHeader))
+        assert "✓ uv.lock" in plain(screen.query_one(ProjectHeader))
+
+
+async def test_tab_moves_between_panes(shop: Path, make_app) -> None:
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        assert isinstance(screen.focused, DependencyTable)
+        await pilot.press("tab")
+        assert isinstance(screen.focused, LockTree)
+        await pilot.press("tab")
+        assert isinstance(screen.focused, DetailsPanel)
+        await pilot.press("shift+tab", "shift+tab")
+        assert isinstance(screen.focused, DependencyTable)
+
+
+async def test_filter_by_name_and_escape_clears(shop: Path, make_app) -> None:
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        table = screen.query_one(DependencyTable)
+        await pilot.press("slash")
+        assert isinstance(screen.focused, Input)
+        await pilot.press("r", "e", "d")
+        assert names(table) == ["redis"]
+        await pilot.press("escape")
+        assert len(names(table)) == 7
+        assert not screen.query_one("#filter").display
+        assert screen.focused is table
+
+
+async def test_only_outdated_and_transitive_toggles(shop: Path, make_app) -> None:
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        table = screen.query_one(DependencyTable)
+        await pilot.press("t")
+        everything = names(table)
+        assert "werkzeug" in everything and "markupsafe" in everything
+        await pilot.press("o")
+        outdated = table.visible_rows
+        assert outdated and len(outdated) < len(everything)
+        assert all(row.update is not None or row.yanked for row in outdated)
+        assert "werkzeug" not in names(table)  # locked at the newest release
+        await pilot.press("o", "t")
+        assert len(names(table)) == 7
+
+
+async def test_sort_by_key_and_header_click(shop: Path, make_app) -> None:
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        table = screen.query_one(DependencyTable)
+        assert names(table) == sorted(names(table))
+        await pilot.press("s")
+        assert table.sort_column == "group"
+        groups = [row.groups for row in table.visible_rows]
+        assert groups == sorted(groups)
+        await pilot.click(DependencyTable, offset=(2, 1))  # the "Name" header: back to names
+        assert table.sort_column == "name"
+        await pilot.click(DependencyTable, offset=(2, 1))  # again: reversed
+        assert names(table) == sorted(names(table), reverse=True)
+
+
+async def test_details_panel_for_selected_package(shop: Path, make_app) -> None:
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        table = screen.query_one(DependencyTable)
+        select(table, "flask")
+        await settle(pilot)
+        text = plain(screen.query_one("#details-body"))
+        assert "flask 2.3.3" in text
+        assert "flask test package" in text  # summary from the index's JSON metadata
+        versions = [
+            line.split()[0] for line in text.split("Versions")[1].splitlines() if line.strip()
+        ]
+        assert versions[:4] == ["3.1.0", "3.0.3", "3.0.0", "2.3.3"]  # newest first
+        assert "● locked" in text
+        assert "Required by" in text and "shop" in text.split("Required by")[1]
+
+
+async def test_yanked_version_marked_in_details(shop: Path, make_app) -> None:
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        select(screen.query_one(DependencyTable), "demo-c")
+        await settle(pilot)
+        text = plain(screen.query_one("#details-body"))
+        assert "⚠ yanked" in text
+        assert "⚠ yanked" in str(table_cell(screen, "demo-c", "update"))
+
+
+def table_cell(screen: MainScreen, name: str, column: str) -> object:
+    table = screen.query_one(DependencyTable)
+    row = next(row for row in table.visible_rows if row.name == name)
+    from uvtui.tui.widgets.dependency_table import row_key
+
+    return table.get_cell(row_key(row), column)
+
+
+async def test_tree_expands_lazily(shop: Path, make_app) -> None:
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        tree = screen.query_one(LockTree)
+        main_group = next(node for node in tree.root.children if str(node.label) == "main")
+        flask = next(
+            node
+            for node in main_group.children
+            if isinstance(node.data, PackageNode) and node.data.package.name == "flask"
+        )
+        assert not flask.children  # not built until expanded
+        tree.focus()
+        tree.move_cursor(flask)
+        await pilot.press("space")
+        children = {str(child.label).split()[0] for child in flask.children}
+        assert {"werkzeug", "jinja2", "click"} <= children
+
+
+async def test_why_shows_chains_to_the_project(shop: Path, make_app) -> None:
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        table = screen.query_one(DependencyTable)
+        await pilot.press("t")
+        select(table, "markupsafe")
+        await pilot.press("w")
+        assert isinstance(pilot.app.screen, WhyScreen)
+        text = plain(pilot.app.screen.query_one("#why-body"))
+        assert "Why is markupsafe" in text
+        assert "shop 0.1.0 → flask 2.3.3 → werkzeug" in text
+        await pilot.press("escape")
+        assert pilot.app.screen is screen
+
+
+async def test_malformed_pyproject_shows_message_and_writes_nothing(
+    tmp_path: Path, make_app
+) -> None:
+    root = tmp_path / "broken"
+    root.mkdir()
+    original = b'[project]\nname = "broken"\ndependencies = ["flask>=2",\n'
+    (root / "pyproject.toml").write_bytes(original)
+    async with make_app(root).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = pilot.app.screen
+        text = plain(screen.query_one(ProblemPanel))
+        assert "Cannot open this project" in text
+        assert "Traceback" not in text
+        assert not screen.query(DependencyTable)
+        await pilot.press("o", "t", "w")  # pane keys do nothing here
+    assert (root / "pyproject.toml").read_bytes() == original
+    assert sorted(p.name for p in root.iterdir()) == ["pyproject.toml"]
+
+
+async def test_pip_project_panel(tmp_path: Path, make_app) -> None:
+    root = tmp_path / "legacy"
+    root.mkdir()
+    (root / "requirements.txt").write_text("flask==2.3.3\n")
+    (root / "requirements-dev.txt").write_text("-r requirements.txt\npytest\n")
+    async with make_app(root).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = plain(pilot.app.screen.query_one(ProblemPanel))
+        assert "requirements.txt" in text and "requirements-dev.txt" in text
+        assert "press M to migrate" in text.replace("Press", "press")
+        await pilot.press("M")
+        await pilot.pause()
+        assert any("coming soon" in n.message for n in pilot.app._notifications)
+
+
+async def test_index_failure_marks_rows_unknown(
+    shop: Path, make_app, local_index: LocalIndex
+) -> None:
+    with local_index.fault("500"):
+        async with make_app(shop).run_test(size=SIZE) as pilot:
+            screen = await settle(pilot)
+            rows = screen.query_one(DependencyTable).visible_rows
+            assert rows and all(row.status is CheckStatus.UNKNOWN for row in rows)
+            assert all("? unknown" in str(table_cell(screen, r.name, "update")) for r in rows)
+            assert "unknown" in status_text(screen)
+            await pilot.press("slash", "f", "l")  # still usable
+            assert names(screen.query_one(DependencyTable)) == ["flask"]
+
+
+async def test_missing_lock_shows_declared_and_hint(shop: Path, make_app) -> None:
+    (shop / "uv.lock").unlink()
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        assert "no uv.lock — press L to lock" in plain(screen.query_one(ProjectHeader))
+        assert len(names(screen.query_one(DependencyTable))) == 7
+        await pilot.press("L")
+        await pilot.pause()
+        assert any("uv lock" in n.message for n in pilot.app._notifications)
+    assert not (shop / "uv.lock").exists()
+
+
+async def test_help_screen_lists_keys(shop: Path, make_app) -> None:
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(pilot.app.screen, HelpScreen)
+        text = "\n".join(plain(static) for static in pilot.app.screen.query("Static"))
+        for description in ("Filter packages by name", "Show only outdated", "Quit uvtui"):
+            assert description in text
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, MainScreen)
+
+
+async def test_recheck_key_runs_again(shop: Path, make_app, local_index: LocalIndex) -> None:
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        before = len(local_index.requests_for("flask"))
+        await pilot.press("r")
+        await settle(pilot)
+        assert len(local_index.requests_for("flask")) >= before
+        assert "checked" in status_text(screen)
+        assert screen.query_one(StatusLine)

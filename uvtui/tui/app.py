@@ -1,0 +1,88 @@
+"""The Textual app: one main screen, help, command palette, and the `run_app` entry point."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from uvtui.tui.config import AppConfig
+from uvtui.tui.screens.help import HelpScreen
+from uvtui.tui.screens.main import MainScreen
+from uvtui.tui.widgets.dependency_table import DependencyTable
+
+# (title, help, action on the main screen) for the command palette.
+PALETTE_COMMANDS = (
+    ("Re-check outdated", "Ask the package index again", "recheck"),
+    ("Toggle only outdated", "Show only packages with an update", "toggle_outdated"),
+    (
+        "Toggle transitive",
+        "Include packages that are only locked, not declared",
+        "toggle_transitive",
+    ),
+    ("Toggle pre-releases", "Count pre-releases as updates", "toggle_prereleases"),
+    ("Filter by name", "Type part of a package name", "filter"),
+    ("Why is it installed", "Dependency chains to the selected package", "why"),
+    ("Lock", "Create or refresh uv.lock", "lock"),
+    ("Migrate pip project", "Turn requirement files into a uv project", "migrate"),
+)
+
+
+class UvtuiApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "uvtui"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", tooltip="Quit uvtui"),
+        Binding("question_mark", "help", "Help", tooltip="Show all keys"),
+    ]
+
+    def __init__(
+        self,
+        project_path: Path,
+        *,
+        offline: bool = False,
+        environ: Mapping[str, str] | None = None,
+        cache_dir: Path | None = None,
+        display_name: str | None = None,
+    ) -> None:
+        super().__init__()
+        extra = {} if environ is None else {"environ": dict(environ)}
+        self.config = AppConfig(
+            project_path=project_path,
+            offline=offline,
+            cache_dir=cache_dir,
+            display_name=display_name,
+            **extra,
+        )
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self.config)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        bindings = [*self.BINDINGS, *MainScreen.BINDINGS, *DependencyTable.BINDINGS]
+        self.push_screen(HelpScreen(bindings))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, MainScreen):
+            return
+        for title, help_text, action in PALETTE_COMMANDS:
+            if screen.check_action(action, ()):
+                yield SystemCommand(title, help_text, self._main_action(screen, action))
+        yield SystemCommand("Help", "Show all keys", self.action_help)
+
+    def _main_action(self, screen: MainScreen, action: str):  # type: ignore[no-untyped-def]
+        return lambda: self.call_later(screen.run_action, action)
+
+
+def run_app(project_path: Path, *, offline: bool = False) -> int:
+    """Run the dependency screen on a project; returns the process exit code."""
+    result = UvtuiApp(project_path, offline=offline).run()
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,87 @@
+"""How rows and paths read on screen: update markers carry a symbol so they read without colour."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+from rich.text import Text
+
+from uvtui.core.outdated import CheckStatus, OutdatedRow, UpdateKind
+
+# (symbol + word, Rich style). Colour is a second channel only: NO_COLOR and screen readers
+# still get the symbol and the word.
+UPDATE_MARKERS: dict[UpdateKind, tuple[str, str]] = {
+    UpdateKind.PATCH: ("↑ patch", "green"),
+    UpdateKind.MINOR: ("⇑ minor", "yellow"),
+    UpdateKind.MAJOR: ("⇈ major", "bold red"),
+}
+YANKED_MARKER = ("⚠ yanked", "bold magenta")
+UNKNOWN_MARKER = ("? unknown", "dim yellow")
+PENDING_MARKER = ("… checking", "dim")
+CURRENT_MARKER = ("✓ current", "dim green")
+
+# Sort weight of the update column: the most urgent first when sorted descending.
+_UPDATE_WEIGHT = {UpdateKind.PATCH: 1, UpdateKind.MINOR: 2, UpdateKind.MAJOR: 3}
+
+
+def update_marker(row: OutdatedRow) -> tuple[str, str]:
+    """The (text, style) of a row's update cell."""
+    if row.yanked:
+        return YANKED_MARKER
+    if row.status is CheckStatus.PENDING:
+        return PENDING_MARKER
+    if row.status is CheckStatus.UNKNOWN:
+        return UNKNOWN_MARKER
+    if row.status is CheckStatus.NOT_REGISTRY:
+        return (f"· {row.source_kind}", "dim")
+    if row.update is None:
+        return CURRENT_MARKER
+    return UPDATE_MARKERS[row.update]
+
+
+def update_cell(row: OutdatedRow) -> Text:
+    text, style = update_marker(row)
+    return Text(text, style=style)
+
+
+def is_outdated(row: OutdatedRow) -> bool:
+    return row.yanked or row.update is not None
+
+
+def update_weight(row: OutdatedRow) -> int:
+    if row.yanked:
+        return 4
+    if row.update is None:
+        return 0 if row.status is CheckStatus.CHECKED else -1
+    return _UPDATE_WEIGHT[row.update]
+
+
+def version_key(text: str | None) -> tuple[int, Version | str]:
+    """Sort key for version strings: real versions in version order, then the rest as text."""
+    if text is None:
+        return (2, "")
+    try:
+        return (0, Version(text))
+    except InvalidVersion:
+        return (1, text)
+
+
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """The project path as the header shows it: relative to cwd, ~ for home, name for temp dirs.
+
+    Temporary directories show only their name so screenshots and snapshots are reproducible.
+    """
+    path = path.resolve()
+    cwd = (cwd or Path.cwd()).resolve()
+    temp = Path(tempfile.gettempdir()).resolve()
+    if path.is_relative_to(temp):
+        return path.name
+    if path.is_relative_to(cwd):
+        relative = path.relative_to(cwd).as_posix()
+        return "." if relative == "." else f"./{relative}"
+    home = Path.home().resolve()
+    if path.is_relative_to(home):
+        return f"~/{path.relative_to(home).as_posix()}"
+    return path.as_posix()

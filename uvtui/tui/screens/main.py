@@ -1,0 +1,398 @@
+"""The dependency screen: header, dependency table, lock tree, details, status line."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Tree
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from uvtui.core.errors import UvtuiError
+from uvtui.core.index import PackageReleases
+from uvtui.core.outdated import CheckStatus, OutdatedRow, fill_row, local_rows, unknown_row
+from uvtui.tui.config import AppConfig
+from uvtui.tui.formatting import display_path, is_outdated
+from uvtui.tui.loading import LoadedProject, load
+from uvtui.tui.messages import CheckFinished, DetailsLoaded, RowsChecked
+from uvtui.tui.screens.why import WhyScreen
+from uvtui.tui.why import why_installed
+from uvtui.tui.widgets.dependency_table import DependencyTable, row_key
+from uvtui.tui.widgets.details import DetailsPanel
+from uvtui.tui.widgets.header import ProjectHeader
+from uvtui.tui.widgets.lock_tree import LockTree, PackageNode
+from uvtui.tui.widgets.problem import ProblemPanel, error_text, pip_project_text
+from uvtui.tui.widgets.status import StatusLine
+
+if TYPE_CHECKING:
+    from uvtui.core.index import IndexClient
+
+BATCH_SECONDS = 0.05  # index answers are posted to the UI at most this often
+# Actions that need the panes (not offered on the error / pip project panels).
+PANE_ACTIONS = {"filter", "toggle_outdated", "toggle_transitive", "toggle_prereleases", "why"}
+
+
+class MainScreen(Screen[None]):
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (150, "-wide")]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", tooltip="Filter packages by name"),
+        Binding("o", "toggle_outdated", "Outdated", tooltip="Show only outdated packages"),
+        Binding("t", "toggle_transitive", "Transitive", tooltip="Include transitive packages"),
+        Binding(
+            "p", "toggle_prereleases", "Pre", show=False, tooltip="Allow pre-releases as updates"
+        ),
+        Binding("w", "why", "Why", tooltip="Why is the selected package installed"),
+        Binding("r", "recheck", "Re-check", tooltip="Ask the index again (reload on errors)"),
+        Binding("L", "lock", "Lock", show=False, tooltip="Create or refresh uv.lock"),
+        Binding("M", "migrate", "Migrate", show=False, tooltip="Migrate a pip project to uv"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def __init__(self, config: AppConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.loaded: LoadedProject = load(config.project_path)
+        self.allow_prereleases = False
+        self._base_rows: dict[str, OutdatedRow] = {}  # local rows before any index answer
+        self._releases: dict[str, PackageReleases] = {}
+        self._index_info: dict[str, tuple[str | None, str | None, str | None]] = {}
+        self._client: IndexClient | None = None
+        self._client_lock = threading.Lock()
+        self.checking = False
+
+    @property
+    def path_label(self) -> str:
+        return self.config.display_name or display_path(self.loaded.root)
+
+    @property
+    def has_panes(self) -> bool:
+        return self.loaded.project is not None and self.loaded.error is None
+
+    def compose(self) -> ComposeResult:
+        yield ProjectHeader(id="header")
+        if not self.has_panes:
+            yield ProblemPanel(id="problem")
+        else:
+            with Horizontal(id="panes"):
+                with Vertical(id="table-pane"):
+                    yield Input(placeholder="filter by name (escape clears)", id="filter")
+                    yield DependencyTable(id="deps")
+                with Vertical(id="side-pane"):
+                    project = self.loaded.project
+                    assert project is not None
+                    yield LockTree(project.name or self.loaded.root.name, id="tree")
+                    yield DetailsPanel(id="details")
+        yield StatusLine(id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(ProjectHeader).show(self.loaded, self.path_label)
+        if not self.has_panes:
+            self._show_problem()
+            return
+        project = self.loaded.project
+        assert project is not None
+        self.query_one("#filter", Input).display = False
+        rows = local_rows(project, self.loaded.lock, include_transitive=True)
+        self._base_rows = {row_key(row): row for row in rows}
+        table = self.query_one(DependencyTable)
+        table.short_markers = self._short_markers(rows)
+        table.set_rows(rows)
+        self.query_one(LockTree).show_lock(self.loaded.lock)
+        table.focus()
+        self._show_selected()
+        self.start_check()
+
+    def _short_markers(self, rows: list[OutdatedRow]) -> dict[tuple[str, str | None], str]:
+        lock = self.loaded.lock
+        markers: dict[tuple[str, str | None], str] = {}
+        for row in rows:
+            package = lock.get(row.name, row.locked) if lock and row.marker else None
+            marker = lock.package_markers(package) if lock and package else None
+            if marker:
+                markers[(row.name, row.locked)] = marker
+        return markers
+
+    def on_unmount(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    def _show_problem(self) -> None:
+        panel = self.query_one(ProblemPanel)
+        if self.loaded.error is not None:
+            panel.update(error_text(self.loaded.error))
+            self.query_one(StatusLine).show("error: nothing loaded, nothing written")
+        else:
+            panel.update(pip_project_text(self.loaded.root, self.loaded.requirement_files))
+            self.query_one(StatusLine).show("pip project: press M to migrate")
+
+    # -- index checks -------------------------------------------------------------------------
+
+    def _index_client(self) -> IndexClient:
+        """Built on first use, off the UI thread: the HTTP stack is slow to import."""
+        with self._client_lock:
+            if self._client is None:
+                from uvtui.core.index import IndexClient
+                from uvtui.core.index_config import resolve_indexes
+
+                assert self.loaded.project is not None
+                settings = resolve_indexes(self.loaded.project, self.config.environ)
+                self._client = IndexClient(
+                    settings, cache_dir=self.config.cache_dir, offline=self.config.offline
+                )
+            return self._client
+
+    def start_check(self) -> None:
+        pending = [row for row in self._base_rows.values() if row.status is CheckStatus.PENDING]
+        total = len({row.name for row in pending})
+        if not total:
+            self.query_one(StatusLine).show("nothing to check on the index")
+            return
+        self.checking = True
+        self.query_one(DependencyTable).update_rows(pending)
+        self.query_one(StatusLine).show(f"{self._mode}checking 0/{total}…", 0, total)
+        self.check_index(pending, self.allow_prereleases)
+
+    @property
+    def _mode(self) -> str:
+        return "offline · " if self.config.offline else ""
+
+    @work(thread=True, exclusive=True, group="outdated", exit_on_error=False)
+    def check_index(self, pending: list[OutdatedRow], allow_prereleases: bool) -> None:
+        worker = get_current_worker()
+        by_name: dict[str, list[OutdatedRow]] = {}
+        for row in pending:
+            by_name.setdefault(row.name, []).append(row)
+        total = len(by_name)
+        lock = threading.Lock()
+        batch: list[OutdatedRow] = []
+        batch_releases: dict[str, PackageReleases] = {}
+        reasons: list[str] = []
+        state = {"done": 0, "flushed_at": time.monotonic()}
+
+        def flush() -> None:
+            if batch and not worker.is_cancelled:
+                self.post_message(
+                    RowsChecked(list(batch), dict(batch_releases), state["done"], total)
+                )
+            batch.clear()
+            batch_releases.clear()
+            state["flushed_at"] = time.monotonic()
+
+        def on_result(name: str, result: PackageReleases | UvtuiError) -> None:
+            rows = by_name.get(name, [])
+            if isinstance(result, PackageReleases):
+                filled = [self._fill(row, result, allow_prereleases) for row in rows]
+            else:
+                filled = [unknown_row(row, result.message) for row in rows]
+            with lock:
+                state["done"] += 1
+                batch.extend(filled)
+                if isinstance(result, PackageReleases):
+                    batch_releases[name] = result
+                else:
+                    reasons.append(result.message)
+                if time.monotonic() - state["flushed_at"] >= BATCH_SECONDS:
+                    flush()
+
+        try:
+            client = self._index_client()
+        except UvtuiError as error:
+            for name in by_name:
+                on_result(name, error)
+        else:
+            client.fetch_many(sorted(by_name), on_result)
+        with lock:
+            flush()
+        if not worker.is_cancelled:
+            self.post_message(CheckFinished(len(reasons), reasons[0] if reasons else None))
+
+    def _fill(
+        self, row: OutdatedRow, releases: PackageReleases, allow_prereleases: bool
+    ) -> OutdatedRow:
+        project = self.loaded.project
+        assert project is not None
+        return fill_row(
+            row,
+            releases.releases,
+            requires_python=project.requires_python,
+            allow_prereleases=allow_prereleases,
+        )
+
+    def on_rows_checked(self, message: RowsChecked) -> None:
+        self._releases.update(message.releases)
+        self.query_one(DependencyTable).update_rows(message.rows)
+        self.query_one(StatusLine).show(
+            f"{self._mode}checked {message.done}/{message.total}", message.done, message.total
+        )
+        self._show_selected()
+
+    def on_check_finished(self, message: CheckFinished) -> None:
+        self.checking = False
+        table = self.query_one(DependencyTable)
+        checked = len({row.name for row in table.all_rows if row.status is not CheckStatus.PENDING})
+        outdated = sum(1 for row in table.all_rows if row.direct and is_outdated(row))
+        text = f"{self._mode}checked {checked} packages · {outdated} direct outdated"
+        if message.unknown:
+            text += f" · {message.unknown} unknown: {message.unknown_reason}"
+        self.query_one(StatusLine).show(text)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        message = error.message if isinstance(error, UvtuiError) else f"internal error: {error!r}"
+        if event.worker.group == "outdated":
+            self.checking = False
+            self.query_one(StatusLine).show(f"index check failed: {message}")
+        self.notify(message, title="uvtui", severity="error")
+
+    # -- details ------------------------------------------------------------------------------
+
+    def _selected_row(self) -> OutdatedRow | None:
+        focused = self.focused
+        if isinstance(focused, LockTree):
+            node = focused.cursor_node
+            if node is not None and isinstance(node.data, PackageNode):
+                package = node.data.package
+                table = self.query_one(DependencyTable)
+                for row in table.all_rows:
+                    if row.name == package.name and row.locked == package.version:
+                        return row
+        return self.query_one(DependencyTable).selected
+
+    def _show_selected(self) -> None:
+        if not self.has_panes:
+            return
+        row = self._selected_row()
+        info = self._index_info.get(row.name) if row else None
+        releases = self._releases.get(row.name) if row else None
+        self.query_one(DetailsPanel).show(row, releases, self.loaded.lock, info)
+        if row is not None and info is None and row.source_kind in {"registry", ""}:
+            self.load_details(row.name)
+
+    @work(thread=True, exclusive=True, group="details", exit_on_error=False)
+    def load_details(self, name: str) -> None:
+        try:
+            details = self._index_client().details(name)
+        except UvtuiError as error:
+            self.post_message(DetailsLoaded(name, None, None, None, error=error.message))
+            return
+        if details is None:
+            self.post_message(DetailsLoaded(name, None, None, None))
+        else:
+            self.post_message(
+                DetailsLoaded(name, details.summary, details.homepage, details.changelog_url)
+            )
+
+    def on_details_loaded(self, message: DetailsLoaded) -> None:
+        summary = (
+            message.summary if message.error is None else f"(summary unavailable: {message.error})"
+        )
+        self._index_info[message.name] = (summary, message.homepage, message.changelog)
+        self._show_selected()
+
+    @on(DataTable.RowHighlighted, "#deps")
+    def _on_row_highlighted(self) -> None:
+        self._show_selected()
+
+    @on(Tree.NodeHighlighted, "#tree")
+    def _on_node_highlighted(self) -> None:
+        self._show_selected()
+
+    def on_descendant_focus(self) -> None:
+        self._show_selected()
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in PANE_ACTIONS and not self.has_panes:
+            return False
+        return action != "migrate" or bool(self.loaded.requirement_files)
+
+    def action_filter(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        filter_input.display = True
+        filter_input.focus()
+
+    def action_clear_filter(self) -> None:
+        if not self.has_panes:
+            return
+        filter_input = self.query_one("#filter", Input)
+        filter_input.value = ""
+        filter_input.display = False
+        self.query_one(DependencyTable).focus()
+
+    @on(Input.Changed, "#filter")
+    def _on_filter_changed(self, event: Input.Changed) -> None:
+        table = self.query_one(DependencyTable)
+        table.filter_text = event.value.strip()
+        table.rebuild()
+
+    @on(Input.Submitted, "#filter")
+    def _on_filter_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            event.input.display = False
+        self.query_one(DependencyTable).focus()
+
+    def action_toggle_outdated(self) -> None:
+        table = self.query_one(DependencyTable)
+        table.only_outdated = not table.only_outdated
+        table.rebuild()
+        self.notify("only outdated" if table.only_outdated else "all packages", timeout=2)
+
+    def action_toggle_transitive(self) -> None:
+        table = self.query_one(DependencyTable)
+        table.include_transitive = not table.include_transitive
+        table.rebuild()
+        self.notify(
+            "including transitive" if table.include_transitive else "direct only", timeout=2
+        )
+
+    def action_toggle_prereleases(self) -> None:
+        """Re-judge rows from the releases already fetched: no network."""
+        self.allow_prereleases = not self.allow_prereleases
+        refilled = [
+            self._fill(row, self._releases[row.name], self.allow_prereleases)
+            for row in self._base_rows.values()
+            if row.name in self._releases
+        ]
+        self.query_one(DependencyTable).update_rows(refilled)
+        self._show_selected()
+        self.notify(
+            "pre-releases allowed" if self.allow_prereleases else "stable releases only", timeout=2
+        )
+
+    def action_why(self) -> None:
+        row = self._selected_row()
+        if row is None:
+            return
+        if self.loaded.lock is None:
+            self.notify("No uv.lock: press L to lock first.", severity="warning")
+            return
+        result = why_installed(self.loaded.lock, row.name, row.locked)
+        title = f"{row.name} {row.locked}" if row.locked else row.name
+        self.app.push_screen(WhyScreen(title, result))
+
+    def action_recheck(self) -> None:
+        if self.has_panes:
+            self.start_check()
+        else:
+            self.app.switch_screen(MainScreen(self.config))
+
+    def action_lock(self) -> None:
+        self.notify(
+            f"Locking from uvtui is coming soon: run `uv lock` in {self.path_label}.",
+            title="uv lock",
+            severity="warning",
+        )
+
+    def action_migrate(self) -> None:
+        self.notify("The migration wizard is coming soon.", title="migrate", severity="warning")

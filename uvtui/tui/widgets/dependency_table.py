@@ -1,0 +1,187 @@
+"""The declared (and optionally transitive) dependencies with their outdated markers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
+
+from uvtui.core.outdated import OutdatedRow
+from uvtui.tui.formatting import is_outdated, update_cell, update_weight, version_key
+
+MARKER_WIDTH = 28  # a forked row shows its marker after the name, cut to keep the column narrow
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    sort_key: Callable[[OutdatedRow], Any]
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "Name", lambda row: (row.name, version_key(row.locked))),
+    Column("group", "Group", lambda row: (_groups(row), row.name)),
+    Column("constraint", "Constraint", lambda row: (row.constraint or "", row.name)),
+    Column("locked", "Locked", lambda row: (version_key(row.locked), row.name)),
+    Column("compatible", "Compatible", lambda row: (version_key(row.latest_compatible), row.name)),
+    Column("latest", "Latest", lambda row: (version_key(row.latest), row.name)),
+    # Most urgent first without having to reverse the sort.
+    Column("update", "Update", lambda row: (-update_weight(row), row.name)),
+)
+
+
+# Below this width the table drops the constraint and compatible columns (80-column terminals).
+FULL_WIDTH = 96
+COMPACT_COLUMNS = ("name", "group", "locked", "latest", "update")
+
+
+def row_key(row: OutdatedRow) -> str:
+    return f"{row.name}@{row.locked}@{row.marker}"
+
+
+def _groups(row: OutdatedRow) -> str:
+    return ", ".join(row.groups) if row.groups else "(transitive)"
+
+
+def _name_cell(row: OutdatedRow, marker: str | None) -> Text:
+    text = Text(row.name)
+    if marker:
+        marker = marker.replace("python_full_version", "python").replace("python_version", "python")
+        shown = marker if len(marker) <= MARKER_WIDTH else marker[: MARKER_WIDTH - 1] + "…"
+        text.append(f" ; {shown}", style="dim")
+    return text
+
+
+def _cells(row: OutdatedRow, marker: str | None) -> dict[str, Text | str]:
+    return {
+        "name": _name_cell(row, marker),
+        "group": Text(_groups(row), style="" if row.groups else "dim italic"),
+        "constraint": row.constraint or Text("(any)", style="dim"),
+        "locked": row.locked or Text("(not locked)", style="dim"),
+        "compatible": row.latest_compatible or "",
+        "latest": row.latest or "",
+        "update": update_cell(row),
+    }
+
+
+class DependencyTable(DataTable[Text | str]):
+    """Rows are `OutdatedRow`s; the view (filter, sort, toggles) is rebuilt from them on change."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "cycle_sort", "Sort", show=False, tooltip="Sort by the next column"),
+        Binding("S", "reverse_sort", "Reverse", show=False, tooltip="Reverse the sort order"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self._rows: dict[str, OutdatedRow] = {}
+        self.filter_text = ""
+        self.only_outdated = False
+        self.include_transitive = False
+        self.sort_column = "name"
+        self.sort_reverse = False
+        self.compact = False
+        # Short markers of forked rows (the edge marker from uv.lock), by (name, version).
+        self.short_markers: dict[tuple[str, str | None], str] = {}
+
+    @property
+    def shown_columns(self) -> list[Column]:
+        return [c for c in COLUMNS if not self.compact or c.key in COMPACT_COLUMNS]
+
+    def on_mount(self) -> None:
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        for column in self.shown_columns:
+            self.add_column(column.label, key=column.key)
+
+    def on_resize(self) -> None:
+        compact = self.size.width < FULL_WIDTH
+        if compact != self.compact:
+            self.compact = compact
+            self.clear(columns=True)
+            self._add_columns()
+            self.rebuild()
+
+    @property
+    def all_rows(self) -> list[OutdatedRow]:
+        return list(self._rows.values())
+
+    @property
+    def visible_rows(self) -> list[OutdatedRow]:
+        return [self._rows[str(key.value)] for key in self.rows]
+
+    @property
+    def selected(self) -> OutdatedRow | None:
+        if not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        return self._rows.get(str(key.value))
+
+    def set_rows(self, rows: Iterable[OutdatedRow]) -> None:
+        self._rows = {row_key(row): row for row in rows}
+        self.rebuild()
+
+    def update_rows(self, rows: Iterable[OutdatedRow]) -> None:
+        for row in rows:
+            self._rows[row_key(row)] = row
+        self.rebuild()
+
+    def shows(self, row: OutdatedRow) -> bool:
+        if not self.include_transitive and not row.direct:
+            return False
+        if self.only_outdated and not is_outdated(row):
+            return False
+        return self.filter_text.lower() in row.name
+
+    def rebuild(self) -> None:
+        """Re-apply filter and sort, keeping the cursor on the same package when it stays."""
+        selected = self.selected
+        column = next(c for c in COLUMNS if c.key == self.sort_column)
+        rows = sorted(
+            (row for row in self._rows.values() if self.shows(row)),
+            key=column.sort_key,
+            reverse=self.sort_reverse,
+        )
+        self.clear()
+        keys = [column.key for column in self.shown_columns]
+        for row in rows:
+            marker = self.short_markers.get((row.name, row.locked), row.marker)
+            cells = _cells(row, marker)
+            self.add_row(*(cells[key] for key in keys), key=row_key(row))
+        self._label_sorted_column()
+        if selected is not None and row_key(selected) in self._rows and self.shows(selected):
+            self.move_cursor(row=self.get_row_index(row_key(selected)), animate=False)
+
+    def _label_sorted_column(self) -> None:
+        arrow = " ▼" if self.sort_reverse else " ▲"
+        for column in self.shown_columns:
+            label = column.label + (arrow if column.key == self.sort_column else "")
+            self.columns[column.key].label = Text(label)
+
+    def sort_by(self, column_key: str) -> None:
+        if column_key == self.sort_column:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_column, self.sort_reverse = column_key, False
+        self.rebuild()
+
+    def action_cycle_sort(self) -> None:
+        keys = [column.key for column in self.shown_columns]
+        position = keys.index(self.sort_column) if self.sort_column in keys else -1
+        self.sort_column = keys[(position + 1) % len(keys)]
+        self.sort_reverse = False
+        self.rebuild()
+
+    def action_reverse_sort(self) -> None:
+        self.sort_reverse = not self.sort_reverse
+        self.rebuild()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        self.sort_by(str(event.column_key.value))

@@ -1,0 +1,34 @@
+"""One line on top: project, requires-python, path and lock status."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from uvtui.tui.loading import LoadedProject
+
+
+def header_text(loaded: LoadedProject, path_label: str) -> Text:
+    project = loaded.project
+    text = Text()
+    name = project.name if project and project.name else loaded.root.name
+    text.append(name, style="bold")
+    if project and project.requires_python:
+        text.append(f"  python {project.requires_python}")
+    if path_label != name:
+        text.append(f"  {path_label}", style="dim")
+    if project is None:
+        return text
+    status = loaded.lock_status
+    if status == "ok":
+        text.append("  ✓ uv.lock", style="green")
+    elif status == "missing":
+        text.append("  ✗ no uv.lock — press L to lock", style="bold yellow")
+    else:
+        text.append(f"  ⚠ uv.lock is stale: {loaded.stale_reason}", style="bold yellow")
+    return text
+
+
+class ProjectHeader(Static):
+    def show(self, loaded: LoadedProject, path_label: str) -> None:
+        self.update(header_text(loaded, path_label))
