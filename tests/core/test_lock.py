@@ -55,11 +55,12 @@ def test_every_package_is_read(fixture: str) -> None:
 
 
 def test_large_lock_loads_fast() -> None:
+    # CPU time, best of five: other test processes may share the two cores.
     timings = []
-    for _ in range(3):
-        start = time.perf_counter()
+    for _ in range(5):
+        start = time.process_time()
         lock = load_lock(FIXTURES / "large-data")
-        timings.append(time.perf_counter() - start)
+        timings.append(time.process_time() - start)
     assert lock is not None and len(lock.packages) == 356
     assert min(timings) < 0.05
 

@@ -201,9 +201,9 @@ def _parse(text: str, pyproject: Path) -> dict[str, Any]:
         return tomlkit.parse(text).unwrap()
     except ParseError as error:
         reason = str(error).removesuffix(f" at line {error.line} col {error.col}")
-        raise ProjectError(
-            f"{pyproject}:{error.line}:{error.col}: invalid TOML: {reason}."
-        ) from None
+        # tomlkit counts columns from 0; editors and compilers count from 1.
+        column = error.col + 1
+        raise ProjectError(f"{pyproject}:{error.line}:{column}: invalid TOML: {reason}.") from None
     except TOMLKitError as error:
         raise ProjectError(f"{pyproject}: invalid TOML: {error}.") from None
 
