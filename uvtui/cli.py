@@ -124,4 +124,5 @@ class _VersionAction(argparse.Action):
             installed = version("uvtui")
         except PackageNotFoundError:
             installed = "unknown"
-        parser.exit(message=f"uvtui {installed}\n")
+        print(f"uvtui {installed}")
+        parser.exit()

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from uvtui.core.index import Release
-from uvtui.core.lock import LockedPackage, Lockfile
+from tests.support.local_index import LocalIndex
+from uvtui.core.index import IndexClient, Release
+from uvtui.core.index_config import resolve_indexes
+from uvtui.core.lock import LockedPackage, Lockfile, load_lock
 from uvtui.core.outdated import (
     CheckStatus,
     OutdatedRow,
     UpdateKind,
+    check_outdated,
     fill_row,
     local_rows,
     row_to_json,
     unknown_row,
 )
-from uvtui.core.project import DeclaredDependency, Project
+from uvtui.core.project import DeclaredDependency, Project, load_project
 
 PY311 = SpecifierSet(">=3.11")
 REGISTRY = "https://index.example/simple"
@@ -212,3 +217,140 @@ def test_unknown_row_and_json_shape() -> None:
     assert data["status"] == "checked"
     assert data["reason"] is None
     assert data["newer_needs_python"] == {"version": "3.0", "requires_python": ">=3.12"}
+
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+
+
+def fixture_rows(name: str, *, include_transitive: bool) -> list[OutdatedRow]:
+    root = FIXTURES / name
+    return local_rows(load_project(root), load_lock(root), include_transitive=include_transitive)
+
+
+def test_medium_django_direct_rows() -> None:
+    rows = fixture_rows("medium-django", include_transitive=False)
+    assert len([row for row in rows if "main" in row.groups]) == 26
+    assert len([row for row in rows if "dev" in row.groups]) == 6
+    assert len(rows) == 32
+    assert all(row.direct and row.status is CheckStatus.PENDING for row in rows)
+    django = next(row for row in rows if row.name == "django")
+    assert (django.locked, django.constraint) == ("4.2", "==4.2.0")
+    psycopg = next(row for row in rows if row.name == "psycopg")
+    assert psycopg.constraint == "==3.1.8"
+
+
+def test_medium_django_all_rows() -> None:
+    rows = fixture_rows("medium-django", include_transitive=True)
+    assert len(rows) == 77  # every locked package but the project itself
+    assert "medium-django" not in {row.name for row in rows}
+    assert [row.name for row in rows] == sorted(row.name for row in rows)
+    assert any(not row.direct and row.groups == () for row in rows)
+
+
+def test_large_data_forked_packages_have_two_rows_with_markers() -> None:
+    rows = fixture_rows("large-data", include_transitive=True)
+    assert len(rows) == 355
+    forked = {"bokeh", "panel", "pendulum", "soupsieve", "xgboost"}
+    for name in forked:
+        versions = [row for row in rows if row.name == name]
+        assert len(versions) == 2, name
+        assert all(row.marker for row in versions), name
+        assert versions[0].marker != versions[1].marker
+        assert Version(versions[0].locked) < Version(versions[1].locked)
+    assert all(row.marker is None for row in rows if row.name not in forked)
+    xgboost = [row for row in rows if row.name == "xgboost"]
+    assert all(row.direct and row.constraint == ">=2.0" for row in xgboost)
+    assert [row.marker for row in xgboost] == [
+        "python_full_version < '3.12'",
+        "python_full_version >= '3.12'",
+    ]
+
+
+WEB_PROJECT = """\
+[project]
+name = "web"
+version = "0.1.0"
+requires-python = ">=3.11"
+dependencies = ["demo-a==1.0", "demo-b>=1", "demo-d", "redis>=4,<6"]
+
+[dependency-groups]
+dev = ["pytest==7.4.4"]
+
+[tool.uv]
+package = false
+"""
+
+
+@pytest.fixture(scope="module")
+def web_project(local_index: LocalIndex, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("outdated") / "web"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(WEB_PROJECT)
+    subprocess.run(
+        ["uv", "lock", "--python", "3.11"],
+        cwd=root,
+        env=local_index.uv_env(),
+        check=True,
+        capture_output=True,
+    )
+    return root
+
+
+def client_for(index: LocalIndex, project: Project, cache: Path) -> IndexClient:
+    return IndexClient(resolve_indexes(project, index.uv_env()), cache_dir=cache)
+
+
+def test_check_outdated_streams_rows_and_asks_once_per_name(
+    web_project: Path, local_index: LocalIndex, tmp_path: Path
+) -> None:
+    project, lock = load_project(web_project), load_lock(web_project)
+    streamed: list[OutdatedRow] = []
+    before = len(local_index.requests_for("demo-d"))
+    with client_for(local_index, project, tmp_path) as client:
+        rows = check_outdated(project, lock, client, on_row=streamed.append)
+    assert len(local_index.requests_for("demo-d")) - before == 1  # two rows, one request
+    assert sorted(streamed, key=lambda row: (row.name, row.locked)) == rows
+    assert all(row.status is CheckStatus.CHECKED for row in rows)
+    by_key = {(row.name, row.locked): row for row in rows}
+    assert set(by_key) == {
+        ("demo-a", "1.0"),
+        ("demo-b", "1.5"),
+        ("demo-d", "1.0"),
+        ("demo-d", "2.0"),
+        ("pytest", "7.4.4"),
+        ("redis", "5.2.1"),
+    }
+    assert by_key["demo-a", "1.0"].update is UpdateKind.MAJOR
+    assert by_key["demo-d", "1.0"].newer_needs_python == ("2.0", ">=3.99")
+    assert (by_key["redis", "5.2.1"].latest_compatible, by_key["redis", "5.2.1"].latest) == (
+        "5.2.1",
+        "6.2.0",
+    )
+
+
+def test_check_outdated_index_error_gives_unknown_rows(
+    web_project: Path, local_index: LocalIndex, tmp_path: Path
+) -> None:
+    project, lock = load_project(web_project), load_lock(web_project)
+    with local_index.fault("500", "redis"), client_for(local_index, project, tmp_path) as client:
+        rows = check_outdated(project, lock, client, include_transitive=False)
+    redis = next(row for row in rows if row.name == "redis")
+    assert redis.status is CheckStatus.UNKNOWN and "500" in (redis.reason or "")
+    assert all(row.status is CheckStatus.CHECKED for row in rows if row.name != "redis")
+
+
+def test_check_outdated_without_lock_checks_declared_names(
+    web_project: Path, local_index: LocalIndex, tmp_path: Path
+) -> None:
+    project = load_project(web_project)
+    with client_for(local_index, project, tmp_path) as client:
+        rows = check_outdated(project, None, client)
+    assert [(row.name, row.locked) for row in rows] == [
+        ("demo-a", None),
+        ("demo-b", None),
+        ("demo-d", None),
+        ("pytest", None),
+        ("redis", None),
+    ]
+    demo_a = rows[0]
+    assert (demo_a.latest_compatible, demo_a.latest, demo_a.update) == ("1.0", "2.0", None)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -19,7 +18,7 @@ from packaging.version import InvalidVersion, Version
 
 from uvtui.core.errors import PackageIndexError
 from uvtui.core.index import PackageReleases, Release
-from uvtui.core.lock import LockedPackage, Lockfile
+from uvtui.core.lock import Lockfile
 from uvtui.core.project import DeclaredDependency, Project
 from uvtui.core.versions import UpdateKind, pick_latest, pick_latest_compatible, update_kind
 
@@ -105,13 +104,12 @@ def local_rows(
         ]
     else:
         members = _member_names(project, lock)
-        counts = Counter(package.name for package in lock.packages)
         rows = [
             _row(
                 package.name,
                 package.version,
                 declarations.get(package.name, []),
-                _fork_marker(package) if counts[package.name] > 1 else None,
+                lock.package_markers(package),
                 package.source_kind,
             )
             for package in lock.packages
@@ -145,8 +143,7 @@ def fill_row(
         latest=str(latest.version) if latest else None,
         latest_compatible=str(compatible.version) if compatible else None,
         update=update_kind(locked, latest.version) if locked and latest else None,
-        yanked=locked is not None
-        and any(release.version == locked and release.yanked for release in releases),
+        yanked=locked in {release.version for release in releases if release.yanked},
         newer_needs_python=(
             (str(needs_python.version), str(needs_python.requires_python)) if needs_python else None
         ),
@@ -284,15 +281,6 @@ def _declared_source_kind(project: Project, declared: list[DeclaredDependency]) 
         if key in table:
             return kind
     return "registry"
-
-
-def _fork_marker(package: LockedPackage) -> str | None:
-    markers = package.resolution_markers
-    if not markers:
-        return None
-    if len(markers) == 1:
-        return markers[0]
-    return " or ".join(f"({marker})" for marker in markers)
 
 
 def _joined_constraint(declared: list[DeclaredDependency]) -> str | None:

@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
+from operator import attrgetter
 
 from packaging.specifiers import Specifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
@@ -95,20 +97,14 @@ def pick_latest(
     unless `allow_prereleases`. The hint is the newest release newer than the usable one
     that is rejected only because its Requires-Python does not admit the project's.
     """
-    candidates = [
-        release
-        for release in releases
-        if not release.yanked and (allow_prereleases or not release.version.is_prerelease)
-    ]
-    usable = [r for r in candidates if admits(r.requires_python, requires_python)]
-    latest = _newest(usable)
-    needs_python = [
-        r
-        for r in candidates
-        if not admits(r.requires_python, requires_python)
-        and (latest is None or r.version > latest.version)
-    ]
-    return latest, _newest(needs_python)
+    needs_python = None
+    for release in _newest_first(releases):
+        if release.yanked or (release.version.is_prerelease and not allow_prereleases):
+            continue
+        if admits(release.requires_python, requires_python):
+            return release, needs_python
+        needs_python = needs_python or release
+    return None, needs_python
 
 
 def pick_latest_compatible(
@@ -124,19 +120,20 @@ def pick_latest_compatible(
     pre-release qualifies when `allow_prereleases` or when the constraint names one.
     """
     prereleases = allow_prereleases or bool(constraint.prereleases)
-    usable = [
-        release
-        for release in releases
-        if not release.yanked
-        and (prereleases or not release.version.is_prerelease)
-        and constraint.contains(release.version, prereleases=True)
-        and admits(release.requires_python, requires_python)
-    ]
-    return _newest(usable)
+    for release in _newest_first(releases):
+        if (
+            not release.yanked
+            and (prereleases or not release.version.is_prerelease)
+            and constraint.contains(release.version, prereleases=True)
+            and admits(release.requires_python, requires_python)
+        ):
+            return release
+    return None
 
 
-def _newest(releases: list[Release]) -> Release | None:
-    return max(releases, key=lambda release: release.version, default=None)
+def _newest_first(releases: Iterable[Release]) -> list[Release]:
+    # Index answers come ascending already, which makes this sort linear.
+    return sorted(releases, key=attrgetter("version"), reverse=True)
 
 
 def _padded(release: tuple[int, ...]) -> tuple[int, int, int]:
@@ -144,6 +141,7 @@ def _padded(release: tuple[int, ...]) -> tuple[int, int, int]:
     return major, minor, patch
 
 
+@lru_cache(maxsize=4096)  # a few distinct Requires-Python values cover thousands of releases
 def _lower_bound(specifiers: SpecifierSet) -> _LowerBound | None:
     bounds = [bound for spec in specifiers if (bound := _spec_lower_bound(spec)) is not None]
     return max(bounds, default=None)

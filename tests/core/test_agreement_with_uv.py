@@ -1,0 +1,184 @@
+"""Our outdated check agrees with `uv tree --outdated` on projects locked by a real `uv lock`.
+
+Two projects, each locked against a local index: the shared `local_index` (demo and web-app
+packages) and an index of edge cases built here (post releases, normalised versions,
+Requires-Python lower bounds with and without upper bounds, Python forks, yanked and
+pre-releases, a transitive package held back by its parent). For every locked package uv
+marks as outdated, our `latest` is uv's; every package uv does not mark has no update.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from packaging.version import Version
+
+from tests.support.local_index import Dist, LocalIndex, serve_local_index
+from uvtui.core.index import IndexClient
+from uvtui.core.index_config import resolve_indexes
+from uvtui.core.lock import load_lock
+from uvtui.core.outdated import CheckStatus, OutdatedRow, UpdateKind, check_outdated
+from uvtui.core.project import load_project
+
+WEB_PROJECT = """\
+[project]
+name = "web"
+version = "0.1.0"
+requires-python = ">=3.11"
+dependencies = [
+    "demo-a==1.0",
+    "demo-b>=1",
+    "demo-c==1.2",
+    "demo-d",
+    "redis>=4,<6",
+    "click==8.1.3",
+    "jinja2==3.1.2",
+    "psycopg[binary]==3.1.12",
+]
+
+[dependency-groups]
+dev = ["pytest==7.4.4"]
+
+[tool.uv]
+package = false
+"""
+
+EDGE_PROJECT = """\
+[project]
+name = "edge"
+version = "0.1.0"
+requires-python = ">=3.11"
+dependencies = [
+    "alpha==1.0",
+    "beta~=2.0.0",
+    "gamma",
+    "delta<2",
+    "zeta",
+    "theta==4.2",
+    "iota",
+]
+
+[dependency-groups]
+dev = ["kappa==0.1"]
+
+[tool.uv]
+package = false
+"""
+
+
+def _dists(name: str, *versions: str, **options: object) -> list[Dist]:
+    return [Dist(name, version, **options) for version in versions]  # type: ignore[arg-type]
+
+
+EDGE_CATALOGUE = [
+    *_dists("alpha", "1.0", "1.0.post1"),
+    Dist("alpha", "1.1", requires_python=">=3.11.1"),  # excludes 3.11.0: not admitted
+    Dist("alpha", "1.2", requires_python="<3.11"),  # only an upper bound: uv admits it
+    *_dists("beta", "2.0.0", "2.0.1", "2.1.0", "3.0.0rc1"),
+    Dist("gamma", "1.0", requires_python=">=3.8"),
+    Dist("gamma", "1.5", requires_python=">=3.10"),
+    Dist("gamma", "2.0", requires_python=">=3.12"),  # needs a newer Python: uv forks
+    Dist("gamma", "2.1", requires_python=">=3.8", yanked=True),
+    *_dists("delta", "1.0", "1.5", "2.0", "3.0"),
+    Dist("zeta", "1.0", requires_dist=("eta<1.1",)),
+    *_dists("eta", "1.0", "1.1", "1.1.1"),
+    *_dists("theta", "4.2.0", "4.2.1"),
+    *_dists("iota", "1.0", "1.1b1"),
+    *_dists("kappa", "0.1", "0.2"),
+]
+
+UV_TREE_OUTDATED = ("uv", "tree", "--outdated", "--frozen", "--universal", "--all-groups")
+_TREE_LINE = re.compile(r"^[\s│├└─]*(?P<name>[a-z0-9][a-z0-9._-]*)(\[[^\]]*\])? v(?P<version>\S+)")
+_LATEST = re.compile(r"\(latest: v(?P<latest>[^)\s]+)\)")
+
+
+@pytest.fixture(scope="module")
+def edge_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalIndex]:
+    with serve_local_index(EDGE_CATALOGUE, tmp_path_factory.mktemp("edge-index")) as index:
+        yield index
+
+
+def _locked_project(root: Path, pyproject: str, env: dict[str, str]) -> Path:
+    root.mkdir()
+    (root / "pyproject.toml").write_text(pyproject)
+    subprocess.run(
+        ["uv", "lock", "--python", "3.11"], cwd=root, env=env, check=True, capture_output=True
+    )
+    return root
+
+
+def _uv_outdated(root: Path, env: dict[str, str]) -> dict[tuple[str, Version], Version]:
+    """(name, locked version) -> latest, for every package `uv tree --outdated` marks."""
+    result = subprocess.run(
+        [*UV_TREE_OUTDATED, "--python", "3.11"],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    marked = {}
+    for line in result.stdout.splitlines():
+        package, latest = _TREE_LINE.match(line), _LATEST.search(line)
+        if package and latest:
+            key = (package["name"], Version(package["version"]))
+            marked[key] = Version(latest["latest"])
+    return marked
+
+
+def _our_rows(root: Path, env: dict[str, str], cache_dir: Path) -> list[OutdatedRow]:
+    project = load_project(root)
+    client = IndexClient(resolve_indexes(project, env), cache_dir=cache_dir)
+    return check_outdated(project, load_lock(root), client, include_transitive=True)
+
+
+def _assert_agreement(rows: list[OutdatedRow], marked: dict[tuple[str, Version], Version]) -> None:
+    assert all(row.status is CheckStatus.CHECKED for row in rows), rows
+    ours = {(row.name, Version(row.locked)): row for row in rows if row.locked}
+    assert set(marked) <= set(ours)
+    for key, row in ours.items():
+        if key in marked:
+            assert row.latest is not None and Version(row.latest) == marked[key], row
+            assert row.update is not None, row
+        else:
+            assert row.update is None, row
+
+
+def test_agrees_with_uv_on_web_project(local_index: LocalIndex, tmp_path: Path) -> None:
+    env = local_index.uv_env(cache_dir=tmp_path / "uv-cache")
+    root = _locked_project(tmp_path / "web", WEB_PROJECT, env)
+    marked = _uv_outdated(root, env)
+    rows = _our_rows(root, env, tmp_path / "cache")
+    _assert_agreement(rows, marked)
+    updates = {row.name: row.update for row in rows}
+    assert updates["demo-a"] is UpdateKind.MAJOR  # 1.0 -> 2.0 (3.0a1 is a pre-release)
+    assert updates["click"] is UpdateKind.MINOR
+    assert updates["jinja2"] is UpdateKind.PATCH
+    redis = next(row for row in rows if row.name == "redis")
+    assert (redis.latest_compatible, redis.latest) == ("5.2.1", "6.2.0")  # held back by <6
+    demo_c = next(row for row in rows if row.name == "demo-c")
+    assert demo_c.yanked and demo_c.update is None
+    demo_d = next(row for row in rows if row.name == "demo-d" and row.locked == "1.0")
+    assert demo_d.newer_needs_python == ("2.0", ">=3.99")
+
+
+def test_agrees_with_uv_on_edge_cases(edge_index: LocalIndex, tmp_path: Path) -> None:
+    env = edge_index.uv_env(cache_dir=tmp_path / "uv-cache")
+    root = _locked_project(tmp_path / "edge", EDGE_PROJECT, env)
+    marked = _uv_outdated(root, env)
+    rows = _our_rows(root, env, tmp_path / "cache")
+    _assert_agreement(rows, marked)
+    by_name = {row.name: row for row in rows}
+    assert by_name["alpha"].latest == "1.2"
+    assert (by_name["beta"].latest_compatible, by_name["beta"].latest) == ("2.0.1", "2.1.0")
+    assert (by_name["delta"].update, by_name["eta"].update) == (UpdateKind.MAJOR, UpdateKind.MINOR)
+    assert by_name["theta"].update is UpdateKind.PATCH
+    assert by_name["iota"].update is None
+    assert by_name["kappa"].groups == ("dev",)
+    gamma = [row for row in rows if row.name == "gamma"]
+    assert len(gamma) == 2 and all(row.marker for row in gamma)
+    assert gamma[0].newer_needs_python == ("2.0", ">=3.12")
