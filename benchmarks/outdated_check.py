@@ -1,0 +1,113 @@
+"""Benchmark: uvtui's outdated check against `uv tree --outdated --depth 1 --frozen`.
+
+Uses the LIVE package index (this is a benchmark, not a test). For each shared fixture
+(tests/fixtures/medium-django and large-data, copied to a temp dir so nothing in the repo is
+touched) it times, in the same run:
+
+- uv cold: `uv tree --outdated --depth 1 --frozen` with a fresh UV_CACHE_DIR;
+- ours cold: load pyproject.toml + uv.lock and `check_outdated` every locked package (the same
+  work uv does: it asks about every locked package) with an empty cache directory;
+- ours warm: the same again with the cache the cold run left;
+- ours direct: the default `uvtui outdated` work (direct dependencies only), warm;
+
+and prints each as seconds and as a ratio to uv cold, plus our time to the first row.
+
+    uv run python benchmarks/outdated_check.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from uvtui.core.index import IndexClient
+from uvtui.core.index_config import resolve_indexes
+from uvtui.core.lock import load_lock
+from uvtui.core.outdated import CheckStatus, OutdatedRow, check_outdated
+from uvtui.core.project import load_project
+
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
+PROJECTS = ("medium-django", "large-data")
+
+
+@dataclass(frozen=True)
+class Timing:
+    total: float
+    first_row: float | None = None
+    rows: int = 0
+    unknown: int = 0
+
+
+def time_uv(project: Path, scratch: Path) -> Timing:
+    env = os.environ | {"UV_CACHE_DIR": str(scratch / "uv-cache")}
+    started = time.perf_counter()
+    subprocess.run(
+        ["uv", "tree", "--outdated", "--depth", "1", "--frozen"],
+        cwd=project,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return Timing(time.perf_counter() - started)
+
+
+def time_ours(project: Path, cache_dir: Path, *, include_transitive: bool) -> Timing:
+    started = time.perf_counter()
+    first: list[float] = []
+
+    def on_row(row: OutdatedRow) -> None:
+        if not first:
+            first.append(time.perf_counter() - started)
+
+    loaded = load_project(project)
+    settings = resolve_indexes(loaded, os.environ)
+    with IndexClient(settings, cache_dir=cache_dir) as client:
+        rows = check_outdated(
+            loaded,
+            load_lock(project),
+            client,
+            include_transitive=include_transitive,
+            on_row=on_row,
+        )
+    unknown = sum(row.status is CheckStatus.UNKNOWN for row in rows)
+    return Timing(time.perf_counter() - started, first[0] if first else None, len(rows), unknown)
+
+
+def bench(name: str, repeat: int) -> None:
+    with tempfile.TemporaryDirectory(prefix=f"uvtui-bench-{name}-") as temp:
+        scratch = Path(temp)
+        project = Path(shutil.copytree(FIXTURES / name, scratch / name))
+        for attempt in range(repeat):
+            run_dir = scratch / f"run{attempt}"
+            run_dir.mkdir()
+            uv = time_uv(project, run_dir)
+            cold = time_ours(project, run_dir / "ours", include_transitive=True)
+            warm = time_ours(project, run_dir / "ours", include_transitive=True)
+            direct = time_ours(project, run_dir / "ours", include_transitive=False)
+            print(f"{name} (run {attempt + 1}): {cold.rows} locked packages, {direct.rows} direct")
+            print(f"  uv tree --outdated --depth 1 (cold) {uv.total:7.2f} s   1.00")
+            for label, timing in (("cold", cold), ("warm", warm), ("direct, warm", direct)):
+                print(
+                    f"  uvtui {label:<28}{timing.total:7.2f} s   {timing.total / uv.total:4.2f}"
+                    f"   first row {timing.first_row or 0:.3f} s"
+                    + (f"   ({timing.unknown} unknown)" if timing.unknown else "")
+                )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("projects", nargs="*", default=PROJECTS)
+    args = parser.parse_args()
+    for name in args.projects:
+        bench(name, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
