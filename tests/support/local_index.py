@@ -555,8 +555,9 @@ class LocalIndex:
     def uv_env(self, cache_dir: Path | None = None) -> dict[str, str]:
         """A complete environment for `subprocess` in which a real `uv` uses only this index.
 
-        Host UV_*/PIP_* variables and VIRTUAL_ENV are dropped; the uv cache defaults to a
-        directory private to this index (so wheels never leak in from another run).
+        Host UV_*/PIP_* variables and VIRTUAL_ENV are dropped and NETRC points at a missing
+        file; the uv cache defaults to a directory private to this index (so wheels never leak
+        in from another run). Also fit for `resolve_indexes(project, index.uv_env())`.
         """
         env = {
             key: value

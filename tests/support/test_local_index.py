@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import zipfile
 from pathlib import Path
@@ -129,3 +130,24 @@ def test_catalogue_is_a_parameter(tmp_path: Path) -> None:
         assert httpx.get(f"{index.url}/demo-a/").status_code == 404
         index.add([Dist("late", "1.0")])
         assert httpx.get(f"{index.url}/late/").status_code == 200
+
+
+def test_suite_is_isolated_from_the_host(tmp_path_factory: pytest.TempPathFactory) -> None:
+    assert os.environ["UV_NO_CONFIG"] == "1"
+    assert os.environ["UV_PYTHON_DOWNLOADS"] == "never"
+    base = tmp_path_factory.getbasetemp()
+    for key in ("UV_CACHE_DIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        assert Path(os.environ[key]).is_relative_to(base)
+    assert not [key for key in os.environ if key.startswith(("PIP_", "UV_INDEX"))]
+    assert not Path(os.environ["NETRC"]).exists()
+
+
+def test_uv_env_points_uv_at_this_index_only(local_index: LocalIndex) -> None:
+    env = local_index.uv_env()
+    assert env["UV_DEFAULT_INDEX"] == local_index.url
+    assert {key for key in env if key.startswith("UV_")} == {
+        "UV_DEFAULT_INDEX",
+        "UV_NO_CONFIG",
+        "UV_CACHE_DIR",
+        "UV_PYTHON_DOWNLOADS",
+    }
