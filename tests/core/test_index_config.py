@@ -13,7 +13,7 @@ from uvtui.core.index_config import (
     credential_variables,
     resolve_indexes,
 )
-from uvtui.core.project import IndexConfig, Project
+from uvtui.core.project import IndexConfig, Project, load_project
 
 SECRET = "s3cr3t-pw"
 
@@ -188,3 +188,19 @@ def assert_hidden(settings: object) -> None:
         assert SECRET not in repr(credentials)
         assert SECRET not in str(credentials)
         assert SECRET not in f"{credentials}"
+
+
+def test_from_a_real_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["torch", "flask"]\n\n'
+        '[tool.uv.sources]\ntorch = { index = "pytorch" }\n\n'
+        '[[tool.uv.index]]\nname = "pytorch"\n'
+        f'url = "https://me:{SECRET}@download.example/whl/cpu"\nexplicit = true\n\n'
+        '[[tool.uv.index]]\nname = "corp"\nurl = "https://corp.example/simple/"\ndefault = true\n'
+    )
+    settings = resolve_indexes(load_project(tmp_path), {}, tmp_path / "none")
+    assert urls(settings.indexes_for("torch")) == ["https://download.example/whl/cpu"]
+    assert urls(settings.indexes_for("flask")) == ["https://corp.example/simple"]
+    torch_index = settings.indexes_for("torch")[0]
+    assert settings.credentials_for(torch_index) == Credentials("me", SECRET)
+    assert_hidden(settings)
