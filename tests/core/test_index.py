@@ -344,3 +344,12 @@ def test_details_needs_a_pypi_style_root(second_index: LocalIndex, tmp_path: Pat
 def test_upload_time_is_timezone_aware(client: IndexClient) -> None:
     release = by_version(client.fetch("demo-a"), "2.0")
     assert release.upload_time == datetime(2024, 1, 31, tzinfo=UTC)
+
+
+def test_closed_client_reports_an_index_error(local_index: LocalIndex, tmp_path: Path) -> None:
+    client = make_client(settings_for({"UV_DEFAULT_INDEX": local_index.url}), tmp_path)
+    client.close()
+    results: dict[str, object] = {}
+    client.fetch_many(["demo-a"], results.__setitem__)
+    assert isinstance(results["demo-a"], PackageIndexError)
+    assert results["demo-a"].message == "index client closed"

@@ -273,6 +273,8 @@ class IndexClient:
                 raise PackageIndexError(f"index timed out after {self._timeout:g} s") from None
             except httpx.HTTPError:
                 raise PackageIndexError(f"request to {host} failed") from None
+            except RuntimeError:  # httpx: the client was closed, e.g. while the app quits
+                raise PackageIndexError("index client closed") from None
             else:
                 if response.status_code < 500 or attempt == RETRIES:
                     return response
