@@ -125,3 +125,37 @@ def test_sources_and_direct_urls_compare_without_specifiers(tmp_path: Path) -> N
         "uv.lock is out of date with pyproject.toml: six>=1.17 is declared in extra 'web' but the "
         "lock was made for six>=1.16 (run `uv lock` to update it)."
     )
+
+
+@pytest.mark.parametrize(
+    ("declared", "locked"),
+    [
+        ("~=3.11", ">=3.11, <4"),
+        ("~=3.11.2", ">=3.11.2, <3.12"),
+        ("<4,>=3.11", ">=3.11, <4"),
+        ("~=3.11,!=3.11.3", ">=3.11, !=3.11.3, <4"),
+        (">=3.11,>=3.10", ">=3.11"),
+    ],
+)
+def test_requires_python_as_uv_rewrites_it(tmp_path: Path, declared: str, locked: str) -> None:
+    root = edited_copy(tmp_path, "sources-mixed", "pyproject.toml", '">=3.11"', f'"{declared}"')
+    lock_path = root / "uv.lock"
+    lock_path.write_text(
+        lock_path.read_text(encoding="utf-8").replace('">=3.11"', f'"{locked}"', 1),
+        encoding="utf-8",
+    )
+    assert mismatch(root) is None
+
+
+def test_requires_python_changed(tmp_path: Path) -> None:
+    root = edited_copy(tmp_path, "medium-django", "pyproject.toml", '">=3.11"', '">=3.12"')
+    assert mismatch(root) == (
+        "uv.lock is out of date with pyproject.toml: requires-python is >=3.12 but the lock was "
+        "made for >=3.11 (run `uv lock` to update it)."
+    )
+
+
+def test_requires_python_upper_bound_changed(tmp_path: Path) -> None:
+    root = edited_copy(tmp_path, "medium-django", "pyproject.toml", '">=3.11"', '">=3.11,<3.13"')
+    message = mismatch(root)
+    assert message is not None and "requires-python is >=3.11,<3.13 but" in message

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
 
 from uvtui.core.lock import LockedPackage, LockedRequirement, Lockfile
 from uvtui.core.project import (
@@ -35,6 +36,9 @@ def lock_mismatch(project: Project, lock: Lockfile) -> str | None:
     member_problem = _member_mismatch(project, lock)
     if member_problem is not None:
         return _sentence("uv.lock is out of date with the workspace", member_problem)
+    python_problem = _requires_python_mismatch(project, lock)
+    if python_problem is not None:
+        return _sentence("uv.lock is out of date with pyproject.toml", python_problem)
     roots = {package.name: package for package in lock.roots()}
     for local in [project, *project.workspace_members]:
         problem = _local_mismatch(local, roots, lock)
@@ -57,6 +61,39 @@ def _member_mismatch(project: Project, lock: Lockfile) -> str | None:
     for name in sorted(locked - declared):
         return f"the lock lists member {name}, which the workspace no longer has"
     return None
+
+
+def _requires_python_mismatch(project: Project, lock: Lockfile) -> str | None:
+    # A workspace locks the intersection of its members' ranges: only a lone project compares.
+    if project.workspace_members or project.requires_python is None or not lock.requires_python:
+        return None
+    try:
+        locked = SpecifierSet(lock.requires_python)
+    except InvalidSpecifier:
+        return None
+    if _same_python_range(project.requires_python, locked):
+        return None
+    declared = _specifier_text(project.requires_python)
+    return f"requires-python is {declared} but the lock was made for {_specifier_text(locked)}"
+
+
+def _same_python_range(declared: SpecifierSet, locked: SpecifierSet) -> bool:
+    """True when both admit the same Python versions; uv rewrites ~= and drops redundant bounds."""
+    if declared == locked:
+        return True
+    candidates = {Version(f"3.{minor}.{patch}") for minor in range(31) for patch in range(21)}
+    for specifier in (*declared, *locked):
+        try:
+            release = Version(specifier.version.removesuffix(".*")).release
+        except InvalidVersion:
+            return False
+        *head, last = release
+        candidates.update(
+            Version(".".join(map(str, (*head, last + step))))
+            for step in (-1, 0, 1)
+            if last + step >= 0
+        )
+    return all(declared.contains(v) == locked.contains(v) for v in candidates)
 
 
 def _local_mismatch(local: Project, roots: dict[str, LockedPackage], lock: Lockfile) -> str | None:
