@@ -273,3 +273,15 @@ def test_remote_include_is_r5(tmp_path: Path, line: str) -> None:
         load_requirement_graph(tmp_path, ["requirements.txt"])
     assert error.value.code == "R5"
     assert "u:p" not in error.value.message
+
+
+def test_find_requirement_files_skips_any_virtualenv(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "requirements.txt": "",
+            "env/pyvenv.cfg": "home = /usr/bin\n",
+            "env/lib/site-packages/pkg/requirements.txt": "",
+        },
+    )
+    assert find_requirement_files(tmp_path) == ["requirements.txt"]

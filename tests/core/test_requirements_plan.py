@@ -654,3 +654,54 @@ def test_inline_requirements_and_pip_env_options(tmp_path: Path) -> None:
     ]
     assert {f.path for f in result.findings if f.code == "W-INDEX-CRED"} == {"Dockerfile"}
     assert_no_secret(result, ["p4ss"])
+
+
+def test_query_tokens_are_stripped_and_redacted(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path,
+        {
+            "requirements.txt": (
+                "--extra-index-url https://pkgs.example/simple?api_token=t0psecret&x=1\nflask\n"
+            )
+        },
+    )
+    result = plan(root)
+    index = parsed(result)["tool"]["uv"]["index"][0]
+    assert index["url"] == "https://pkgs.example/simple?x=1"
+    assert "W-INDEX-CRED" in codes(result)
+    assert_no_secret(result, ["t0psecret"])
+
+
+def test_dockerfile_dollar_variables_count_as_env_vars(tmp_path: Path) -> None:
+    root = tree(tmp_path, {"requirements.txt": "flask\n"})
+    result = plan(
+        root,
+        pip_env_options=[
+            ("--index-url", "https://$PIP_USER:$PIP_PASS@pypi.corp.example/simple", "Dockerfile:2"),
+            ("--extra-index-url", "https://$MIRROR_HOST/simple", "Dockerfile:3"),
+        ],
+    )
+    indexes = parsed(result)["tool"]["uv"]["index"]
+    assert indexes == [
+        {"name": "corp-example", "url": "https://pypi.corp.example/simple", "default": True}
+    ]
+    env = {c.line: c for c in result.coverage if c.origin == "env"}
+    assert (env[3].carried, env[3].code) == (False, "W-ENVVAR")
+    assert_no_secret(result, ["PIP_USER", "PIP_PASS"])
+
+
+def test_inline_requirement_error_points_at_the_dockerfile(tmp_path: Path) -> None:
+    root = tree(tmp_path, {"requirements.txt": "flask\n"})
+    error = refused(root, inline_requirements=[InlineRequirement("gunicorn===", "Dockerfile:7")])
+    assert error.code == "R4"
+    assert "Dockerfile:7:" in error.message
+
+
+def test_sibling_path_source_outside_the_project(tmp_path: Path) -> None:
+    tree(tmp_path, {"shared/setup.cfg": "[metadata]\nname = sibling\n"})
+    root = tree(tmp_path / "app", {"requirements.txt": "-e ../shared\n"})
+    result = plan(root)
+    assert parsed(result)["tool"]["uv"]["sources"]["sibling"] == {
+        "path": "../shared",
+        "editable": True,
+    }

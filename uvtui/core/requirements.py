@@ -354,10 +354,16 @@ def is_requirements_name(rel: str) -> bool:
 
 
 def find_requirement_files(root: Path) -> list[str]:
-    """Requirement files under ROOT by name (§2), skipping .git, .venv, node_modules, .uvtui."""
+    """Requirement files under ROOT by name (§2), skipping .git, .venv, node_modules, .uvtui
+    and any other virtualenv (a directory holding pyvenv.cfg)."""
     found: list[str] = []
     for directory, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
+        # a virtualenv under any name (pyvenv.cfg) holds other projects' requirement files
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if d not in SKIPPED_DIRS and not (Path(directory) / d / "pyvenv.cfg").is_file()
+        )
         rel_dir = Path(directory).relative_to(root).as_posix()
         for name in sorted(filenames):
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
