@@ -17,7 +17,13 @@ from uvtui.core.lock import (
 )
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
-LOCK_FIXTURES = ["medium-django", "large-data", "workspace-virtual", "sources-mixed"]
+LOCK_FIXTURES = [
+    "medium-django",
+    "large-data",
+    "workspace-virtual",
+    "sources-mixed",
+    "sources-requirement-forms",
+]
 
 
 def lock_of(fixture: str):

@@ -17,7 +17,13 @@ from uvtui.core.project import (
 )
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
-UV_FIXTURES = ["medium-django", "large-data", "workspace-virtual", "sources-mixed"]
+UV_FIXTURES = [
+    "medium-django",
+    "large-data",
+    "workspace-virtual",
+    "sources-mixed",
+    "sources-requirement-forms",
+]
 
 
 def write(path: Path, text: str) -> Path:

@@ -31,7 +31,14 @@ def edited_copy(tmp_path: Path, fixture: str, file: str, old: str, new: str) -> 
 
 
 @pytest.mark.parametrize(
-    "fixture", ["medium-django", "large-data", "workspace-virtual", "sources-mixed"]
+    "fixture",
+    [
+        "medium-django",
+        "large-data",
+        "workspace-virtual",
+        "sources-mixed",
+        "sources-requirement-forms",
+    ],
 )
 def test_fixtures_match_their_locks(fixture: str) -> None:
     assert mismatch(FIXTURES / fixture) is None
@@ -159,3 +166,14 @@ def test_requires_python_upper_bound_changed(tmp_path: Path) -> None:
     root = edited_copy(tmp_path, "medium-django", "pyproject.toml", '">=3.11"', '">=3.11,<3.13"')
     message = mismatch(root)
     assert message is not None and "requires-python is >=3.11,<3.13 but" in message
+
+
+def test_requirement_forms_compare_as_uv_normalizes_them(tmp_path: Path) -> None:
+    root = edited_copy(
+        tmp_path, "sources-requirement-forms", "pyproject.toml", '"pluggy~=1.0"', '"pluggy~=1.5"'
+    )
+    # lint is included into Test, so the first difference is found through the include.
+    assert mismatch(root) == (
+        "uv.lock is out of date with pyproject.toml: pluggy~=1.5 is declared in group 'lint' "
+        "but the lock was made for pluggy~=1.0 (run `uv lock` to update it)."
+    )

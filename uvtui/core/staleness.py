@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from uvtui.core.lock import LockedPackage, LockedRequirement, Lockfile
@@ -116,7 +117,7 @@ def _declared_requirements(declared: Iterable[DeclaredDependency]) -> _Requireme
         group = "dev" if dependency.group == LEGACY_DEV_GROUP else dependency.group
         direct = requirement.url is not None or _is_direct_source(dependency.source)
         specifier = None if direct or not requirement.specifier else requirement.specifier
-        extras = frozenset(requirement.extras)
+        extras = frozenset(canonicalize_name(extra) for extra in requirement.extras)
         found[(group, dependency.name)].add((specifier, extras))
     return found
 
@@ -135,7 +136,8 @@ def _locked_requirements(requires: Iterable[LockedRequirement]) -> _Requirements
                 specifier = SpecifierSet(requirement.specifier)
             except InvalidSpecifier:
                 specifier = None
-        found[(requirement.group, requirement.name)].add((specifier, frozenset(requirement.extras)))
+        extras = frozenset(canonicalize_name(extra) for extra in requirement.extras)
+        found[(requirement.group, requirement.name)].add((specifier, extras))
     return found
 
 
