@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -236,3 +238,24 @@ def test_offline_with_an_empty_cache(project: Path, env: dict[str, str]) -> None
     result = uvtui("outdated", project, "--offline", "--json", env=env)
     assert result.returncode == 0, result.stderr
     assert {row["status"] for row in json.loads(result.stdout)} == {"unknown"}
+
+
+def test_interrupt_exits_130_quietly(
+    project: Path, env: dict[str, str], local_index: LocalIndex
+) -> None:
+    with local_index.fault("hang", seconds=2):
+        before = local_index.request_count
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvtui", "outdated", str(project)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 30
+        while local_index.request_count == before and time.monotonic() < deadline:
+            time.sleep(0.05)  # wait until it is really waiting on the index
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stderr == ""

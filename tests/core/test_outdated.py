@@ -31,7 +31,9 @@ PY311 = SpecifierSet(">=3.11")
 REGISTRY = "https://index.example/simple"
 
 
-def declared(text: str, group: str = "main", member: str = "app") -> DeclaredDependency:
+def declared(
+    text: str, group: str = "main", member: str = "app", source: dict | None = None
+) -> DeclaredDependency:
     requirement = Requirement(text)
     return DeclaredDependency(
         name=requirement.name.lower().replace("_", "-"),
@@ -39,6 +41,7 @@ def declared(text: str, group: str = "main", member: str = "app") -> DeclaredDep
         requirement=requirement,
         group=group,
         member=member,
+        source=source,
     )
 
 
@@ -74,6 +77,7 @@ def small_project() -> Project:
             declared("requests==2.28.0"),
             declared("mylib @ git+https://example.invalid/mylib"),
             declared("pytest==7.3.1", group="dev"),
+            declared("tools", group="dev", source={"git": "https://example.invalid/tools"}),
             declared("django>=4.2.1", group="dev"),
             declared("helper", member="helper"),
         ],
@@ -91,6 +95,7 @@ def small_lock() -> Lockfile:
             locked("asgiref", "3.7.0"),
             locked("mylib", "0.3", kind="git"),
             locked("pytest", "7.3.1"),
+            locked("tools", "1.0", kind="git"),
             locked("numpy", "2.2.0", markers=("python_full_version >= '3.12'",)),
             locked("numpy", "1.26.4", markers=("python_full_version < '3.12'",)),
         ],
@@ -109,6 +114,7 @@ def test_local_rows_joins_declarations_and_lock() -> None:
         ("numpy", "2.2.0"),
         ("pytest", "7.3.1"),
         ("requests", "2.28.0"),
+        ("tools", "1.0"),
     ]
     django = rows["django", "4.2"]
     assert django.direct
@@ -129,7 +135,7 @@ def test_local_rows_joins_declarations_and_lock() -> None:
 
 def test_local_rows_direct_only() -> None:
     rows = local_rows(small_project(), small_lock(), include_transitive=False)
-    assert [row.name for row in rows] == ["django", "mylib", "pytest", "requests"]
+    assert [row.name for row in rows] == ["django", "mylib", "pytest", "requests", "tools"]
 
 
 def test_local_rows_without_lock() -> None:
@@ -139,8 +145,10 @@ def test_local_rows_without_lock() -> None:
         ("mylib", None, "url"),
         ("pytest", None, "registry"),
         ("requests", None, "registry"),
+        ("tools", None, "git"),
     ]
     assert rows[1].status is CheckStatus.NOT_REGISTRY
+    assert rows[4].reason == "git source: no index to compare with"
 
 
 def row(locked_version: str | None = "1.0", constraint: str | None = None) -> OutdatedRow:

@@ -98,7 +98,7 @@ def local_rows(
     declarations = _declarations_by_name(project)
     if lock is None:
         rows = [
-            _row(name, None, declared, None, _declared_source_kind(project, declared))
+            _row(name, None, declared, None, _declared_source_kind(declared))
             for name, declared in declarations.items()
             if name not in _member_names(project, None)
         ]
@@ -269,17 +269,19 @@ def _member_names(project: Project, lock: Lockfile | None) -> set[str]:
     return names
 
 
-def _declared_source_kind(project: Project, declared: list[DeclaredDependency]) -> str:
-    if any(dependency.requirement.url for dependency in declared):
-        return "url"
-    table = project.sources.get(declared[0].name, {}) if declared else {}
-    if not isinstance(table, dict):  # a list of sources with markers: pick none
-        return "registry"
-    if table.get("editable"):
-        return "editable"
-    for key, kind in _SOURCE_TABLE_KINDS.items():
-        if key in table:
-            return kind
+def _declared_source_kind(declared: list[DeclaredDependency]) -> str:
+    """The source kind uv would lock a declared (not yet locked) package from."""
+    for dependency in declared:
+        if dependency.requirement.url:
+            return "url"
+        table = dependency.source
+        if not isinstance(table, dict):  # none, or a list of sources under markers
+            continue
+        if table.get("editable"):
+            return "editable"
+        for key, kind in _SOURCE_TABLE_KINDS.items():
+            if key in table:
+                return kind
     return "registry"
 
 
