@@ -9,6 +9,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from uvtui.commands import outdated
+from uvtui.commands import migrate, outdated
 
-COMMANDS: tuple[ModuleType, ...] = (outdated,)
+COMMANDS: tuple[ModuleType, ...] = (outdated, migrate)

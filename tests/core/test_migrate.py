@@ -1,0 +1,326 @@
+"""The whole-project migration plan, apply and undo, with the real uv against the local index."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.support.local_index import Dist, LocalIndex
+from tests.support.migration_trees import (
+    PYTHON,
+    enclosing_workspace,
+    flask_with_freeze,
+    seed,
+    tree_state,
+    write_tree,
+)
+from uvtui.core.changes import BACKUP_DIR, latest_backup
+from uvtui.core.companions import UV_INSTALL_SCRIPT
+from uvtui.core.findings import MigrationRefused
+from uvtui.core.migrate import (
+    DriftRow,
+    MigrationPlan,
+    MigrationRestored,
+    apply_migration,
+    drift_table,
+    locked_versions,
+    plan_migration,
+    undo_migration,
+)
+from uvtui.core.requirements_plan import FreezePin
+from uvtui.core.uvrun import run_uv
+
+NARROW_PACKAGE = "uvtui-narrow-demo"
+NARROW_DEPENDENCY = "uvtui-narrow-dep"
+
+
+@pytest.fixture
+def env(local_index: LocalIndex) -> dict[str, str]:
+    return local_index.uv_env()
+
+
+@pytest.fixture(scope="module")
+def narrow_index(local_index: LocalIndex) -> LocalIndex:
+    """A package needing another version of its dependency on later Pythons (W-PY-NARROWED).
+
+    A freeze made on this Python pins the dependency at 2.0, which no later Python can use.
+    """
+    major, minor = (int(part) for part in PYTHON.split("."))
+    later = f"{major}.{minor + 1}"
+    requires = (
+        f"{NARROW_DEPENDENCY}==1.0; python_version >= '{later}'",
+        f"{NARROW_DEPENDENCY}==2.0; python_version < '{later}'",
+    )
+    local_index.add(
+        [
+            Dist(NARROW_PACKAGE, "1.0", requires_dist=requires),
+            Dist(NARROW_DEPENDENCY, "1.0"),
+            Dist(NARROW_DEPENDENCY, "2.0"),
+        ]
+    )
+    return local_index
+
+
+def plan(root: Path, env: dict[str, str], **options: object) -> MigrationPlan:
+    return plan_migration(root, env=env, **options)
+
+
+def codes(plan: MigrationPlan) -> set[str]:
+    return {finding.code for finding in plan.findings}
+
+
+def test_seed_plan_writes_nothing_and_holds_every_file(tmp_path: Path, env: dict) -> None:
+    root = seed(tmp_path / "app")
+    before = tree_state(root)
+    result = plan(root, env)
+    assert tree_state(root) == before
+    changes = {change.path: change for change in result.changes.changes}
+    assert list(changes) == [
+        "pyproject.toml",
+        "uv.lock",
+        "Dockerfile",
+        "bin/uv-install",
+        ".dockerignore",
+    ]
+    assert changes["bin/uv-install"].new == UV_INSTALL_SCRIPT.encode()
+    assert changes["bin/uv-install"].mode == 0o755
+    assert changes["pyproject.toml"].old is None
+    diff = result.diff()
+    assert "--- /dev/null\n+++ b/uv.lock\n" in diff
+    assert "+++ b/Dockerfile\n" in diff
+    assert f"COPY --from=ghcr.io/astral-sh/uv:{result.uv_version} " in diff
+    assert result.requires_python == f">={PYTHON}"
+    assert [entry.carried for entry in result.coverage] == [True, True, True]
+    assert result.drift == ()
+    assert "I-NO-PINS" in codes(result)
+
+
+def test_no_version_drift_with_a_freeze_file(tmp_path: Path, env: dict) -> None:
+    """Spec test 17: uv.lock holds every freeze pin; the pyproject keeps `Flask>=3`."""
+    root = flask_with_freeze(tmp_path / "app")
+    result = plan(root, env)
+    pyproject = tomllib.loads(result.changes.change_for("pyproject.toml").new.decode())
+    assert pyproject["project"]["dependencies"] == ["Flask>=3"]
+    assert "constraint-dependencies" not in pyproject.get("tool", {}).get("uv", {})
+    locked = locked_versions(result.changes.change_for("uv.lock").new)
+    for pin in result.freeze_pins:
+        if pin.name != "pip":
+            assert locked[pin.name.lower()] == [pin.version], pin
+    statuses = {row.name: row.status for row in result.drift}
+    assert statuses["flask"] == "same"
+    assert statuses["pip"] == "absent"
+    assert "drift" not in statuses.values()
+    assert "I-FREEZE-TOOL" in codes(result)
+    apply_migration(result)
+    check = run_uv(["lock", "--check"], cwd=root, env=env, unset=["UV_NO_CONFIG"])
+    assert check.returncode == 0, check.stderr
+
+
+def test_pin_excluded_by_the_direct_spec_is_refused(tmp_path: Path, env: dict) -> None:
+    """Spec test 18: R3, nothing written."""
+    root = write_tree(
+        tmp_path / "app",
+        {
+            "requirements.txt": "Flask==3.0.3\n",
+            "requirements-lock.txt": "Flask==3.0.0\n",
+            ".python-version": f"{PYTHON}\n",
+        },
+    )
+    before = tree_state(root)
+    with pytest.raises(MigrationRefused) as refused:
+        plan(root, env)
+    assert refused.value.code == "R3"
+    assert tree_state(root) == before
+
+
+def test_requirements_only_migration_without_dockerfile(tmp_path: Path, env: dict) -> None:
+    """Spec test 28: pyproject + lock written, W-NO-DOCKER-STEP, no Dockerfile diff."""
+    root = flask_with_freeze(tmp_path / "app")
+    result = plan(root, env)
+    assert result.changes.paths == ("pyproject.toml", "uv.lock")
+    assert "W-NO-DOCKER-STEP" in codes(result)
+    assert result.dockerfiles == ()
+    apply_migration(result)
+    assert (root / "pyproject.toml").is_file()
+    assert (root / "uv.lock").is_file()
+
+
+def test_python_narrowed_when_a_pin_needs_it(
+    tmp_path: Path, narrow_index: LocalIndex, env: dict
+) -> None:
+    root = write_tree(
+        tmp_path / "app",
+        {
+            "requirements.txt": f"{NARROW_PACKAGE}\n",
+            "requirements-lock.txt": f"{NARROW_PACKAGE}==1.0\n{NARROW_DEPENDENCY}==2.0\n",
+            ".python-version": f"{PYTHON}\n",
+        },
+    )
+    result = plan(root, env)
+    assert "W-PY-NARROWED" in codes(result)
+    assert result.requires_python == f"=={PYTHON}.*"
+    pyproject = tomllib.loads(result.changes.change_for("pyproject.toml").new.decode())
+    assert pyproject["project"]["requires-python"] == f"=={PYTHON}.*"
+    assert [row.status for row in result.drift] == ["same", "same"]
+
+
+@pytest.mark.parametrize(
+    ("files", "code"),
+    [
+        ({"app.py": "print('hi')\n"}, "R1"),
+        ({"Pipfile": "[packages]\nflask = '*'\n", "app.py": ""}, "R2"),
+        ({"pyproject.toml": "[tool.poetry]\nname = 'x'\n", "requirements.txt": "flask\n"}, "R2"),
+        ({"requirements.txt": "-r missing.txt\nflask\n", ".python-version": PYTHON}, "R4"),
+    ],
+)
+def test_refusals_write_nothing(tmp_path: Path, env: dict, files: dict, code: str) -> None:
+    root = write_tree(tmp_path / "app", files)
+    before = tree_state(root)
+    with pytest.raises(MigrationRefused) as refused:
+        plan(root, env)
+    assert refused.value.code == code
+    assert tree_state(root) == before
+
+
+def test_apply_backs_up_and_undo_restores(tmp_path: Path, env: dict) -> None:
+    """Spec test 4 (core): backups + manifest; undo restores bytes and removes new files."""
+    root = seed(tmp_path / "app")
+    before = tree_state(root)
+    applied = apply_migration(plan(root, env))
+    assert applied.backup_dir.parent == root / BACKUP_DIR
+    manifest = json.loads((applied.backup_dir / "manifest.json").read_text())
+    assert manifest["replaced"] == ["Dockerfile"]
+    assert set(manifest["created"]) == {
+        "pyproject.toml",
+        "uv.lock",
+        "bin/uv-install",
+        ".dockerignore",
+    }
+    assert (applied.backup_dir / "Dockerfile").read_bytes() == before["Dockerfile"][0]
+    assert stat.S_IMODE((root / "bin" / "uv-install").stat().st_mode) == 0o755
+    assert undo_migration(root) is not None
+    assert tree_state(root, skip_backups=True) == before
+    assert undo_migration(root) is None
+
+
+def test_remove_requirements_deletes_with_backup(tmp_path: Path, env: dict) -> None:
+    root = seed(tmp_path / "app")
+    requirements = (root / "requirements.txt").read_bytes()
+    result = plan(root, env, remove_requirements=True)
+    deleted = [c.path for c in result.changes.changes if c.new is None]
+    assert deleted == ["requirements.txt", "bin/pip3-install"]
+    applied = apply_migration(result)
+    assert not (root / "requirements.txt").exists()
+    assert (applied.backup_dir / "requirements.txt").read_bytes() == requirements
+
+
+def test_failed_validation_in_place_restores_everything(tmp_path: Path, env: dict) -> None:
+    """The app is a member of an enclosing workspace: `uv lock --check` fails only in place."""
+    root = enclosing_workspace(tmp_path / "monorepo")
+    before = tree_state(root)
+    result = plan(root, env)
+    with pytest.raises(MigrationRestored) as restored:
+        apply_migration(result)
+    assert restored.value.exit_code == 3
+    assert "V1" in restored.value.message
+    assert tree_state(root, skip_backups=True) == before
+    assert latest_backup(root) is None
+
+
+def test_credentials_never_reach_a_written_file(tmp_path: Path, env: dict) -> None:
+    """Spec test 19 (core): index default without userinfo, variables named, nothing leaks."""
+    root = write_tree(
+        tmp_path / "app",
+        {
+            "requirements.txt": (
+                "--index-url https://bob:${TOKEN}@pypi.corp.example/simple\nflask>=3\n"
+            ),
+            ".python-version": f"{PYTHON}\n",
+        },
+    )
+    result = plan(root, env)
+    assert result.credential_env_vars == (
+        "UV_INDEX_CORP_EXAMPLE_USERNAME",
+        "UV_INDEX_CORP_EXAMPLE_PASSWORD",
+    )
+    pyproject = tomllib.loads(result.changes.change_for("pyproject.toml").new.decode())
+    assert pyproject["tool"]["uv"]["index"] == [
+        {"name": "corp-example", "url": "https://pypi.corp.example/simple", "default": True}
+    ]
+    apply_migration(result)
+    for path in root.rglob("*"):
+        if path.is_file() and path.name != "requirements.txt":
+            text = path.read_bytes()
+            assert b"bob" not in text and b"TOKEN" not in text, path
+
+
+def test_uv_version_option_goes_into_the_dockerfile(tmp_path: Path, env: dict) -> None:
+    root = seed(tmp_path / "app")
+    result = plan(root, env, uv_version="0.5.1")
+    dockerfile = result.changes.change_for("Dockerfile").new.decode()
+    assert "COPY --from=ghcr.io/astral-sh/uv:0.5.1 /uv /uvx /usr/local/bin/" in dockerfile
+    assert "I-UV-VERSION" in codes(result)
+
+
+def test_drift_table_statuses() -> None:
+    lock = b"""
+version = 1
+requires-python = ">=3.11"
+
+[[package]]
+name = "app"
+version = "0.1.0"
+source = { virtual = "." }
+
+[[package]]
+name = "flask"
+version = "3.0.0"
+source = { registry = "https://example.invalid/simple" }
+
+[[package]]
+name = "werkzeug"
+version = "3.1.3"
+source = { registry = "https://example.invalid/simple" }
+
+[[package]]
+name = "colorama"
+version = "0.4.6"
+source = { registry = "https://example.invalid/simple" }
+"""
+    pins = [
+        FreezePin("Flask", "3.0", None, "lock.txt", 1),
+        FreezePin("werkzeug", "3.0.1", None, "lock.txt", 2),
+        FreezePin("six", "1.16.0", None, "lock.txt", 3),
+    ]
+    assert drift_table(pins, lock) == [
+        DriftRow("flask", "3.0", "3.0.0", "same"),
+        DriftRow("werkzeug", "3.0.1", "3.1.3", "drift"),
+        DriftRow("six", "1.16.0", None, "absent"),
+        DriftRow("colorama", None, "0.4.6", "added"),
+    ]
+
+
+def test_scratch_lock_sees_path_sources(tmp_path: Path, env: dict) -> None:
+    """An editable local package is reached through a symlink; the lock records `./libs/shared`."""
+    root = write_tree(
+        tmp_path / "app",
+        {
+            "requirements.txt": "-e ./libs/shared\nflask>=3\n",
+            ".python-version": f"{PYTHON}\n",
+            "libs/shared/pyproject.toml": (
+                '[project]\nname = "shared"\nversion = "0.1.0"\ndependencies = []\n'
+                '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+            ),
+        },
+    )
+    before = tree_state(root)
+    result = plan(root, env)
+    assert tree_state(root) == before
+    lock = result.changes.change_for("uv.lock").new.decode()
+    assert 'source = { editable = "libs/shared" }' in lock
+    assert os.sep + "tmp" not in lock

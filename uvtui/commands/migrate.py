@@ -1,0 +1,213 @@
+"""`uvtui migrate`: move a pip + requirements project (and its Dockerfile) to uv.
+
+--diff prints the plan; --write prints the same plan, asks (unless --yes), writes it with
+backups and validates it in place; --undo restores the latest backup.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from uvtui.core.migrate import MigrationPlan
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+EXIT_RESTORED = 3
+
+EPILOG = """\
+exit codes:
+  0    ok (warnings allowed)
+  1    refused or failed, nothing written
+  2    usage error, or --write not confirmed (nothing written)
+  3    written, but validation in place failed: every file was restored from the backup
+
+Backups go to PATH/.uvtui/backup/<UTC time>/ with a manifest.json.
+"""
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register `migrate` on the `uvtui` subcommand parsers."""
+    parser = subparsers.add_parser(
+        "migrate",
+        help="migrate requirements files and a pip Dockerfile to uv",
+        description="Turn requirements files and a pip-based Dockerfile into pyproject.toml, "
+        "uv.lock, a uv-based Dockerfile and bin/uv-install, without version drift.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "path", nargs="?", type=Path, default=Path(), metavar="PATH", help="project (default: .)"
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--diff", action="store_true", help="print the plan only (the default)")
+    mode.add_argument("--write", action="store_true", help="print the plan, then write it")
+    mode.add_argument("--undo", action="store_true", help="restore the latest backup")
+    parser.add_argument("--yes", "-y", action="store_true", help="write without asking")
+    parser.add_argument(
+        "--uv-version", type=_full_version, metavar="X.Y.Z", help="uv version for the image"
+    )
+    parser.add_argument(
+        "--python", type=_python_version, metavar="X.Y", help="Python when none is detected"
+    )
+    parser.add_argument(
+        "--project-env",
+        metavar="DIR",
+        help="environment directory in the image (UV_PROJECT_ENVIRONMENT)",
+    )
+    parser.add_argument(
+        "--remove-requirements",
+        action="store_true",
+        help="delete the requirements/freeze files and the old install script (backed up)",
+    )
+    parser.add_argument(
+        "--build-check", action="store_true", help="build old and new images and compare them"
+    )
+    parser.set_defaults(run=run, _parser=parser)
+
+
+def _full_version(value: str) -> str:
+    if not re.fullmatch(r"\d+\.\d+\.\d+", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a full X.Y.Z version")
+    return value
+
+
+def _python_version(value: str) -> str:
+    if not re.fullmatch(r"\d+\.\d+", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a Python version like 3.12")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run `uvtui migrate` and return the exit code."""
+    from uvtui.core.errors import UvtuiError
+    from uvtui.core.migrate import apply_migration, plan_migration
+
+    if args.yes and not args.write:
+        return _usage(args, "--yes only goes with --write")
+    if args.build_check:
+        return _usage(args, "--build-check is not available yet (the image comparison, V6)")
+    root: Path = args.path
+    if not root.is_dir():
+        return _usage(args, f"{root} is not a directory")
+    try:
+        if args.undo:
+            return _undo(root)
+        plan = plan_migration(
+            root,
+            uv_version=args.uv_version,
+            python=args.python,
+            project_env=args.project_env,
+            remove_requirements=args.remove_requirements,
+        )
+        print(_redact(render_plan(plan)), end="")
+        if not args.write:
+            return EXIT_OK
+        if not plan.changes.changes:
+            print("Nothing to write.")
+            return EXIT_OK
+        if not args.yes and not _confirmed(root, len(plan.changes.changes)):
+            return EXIT_USAGE
+        applied = apply_migration(plan)
+    except UvtuiError as error:
+        print(f"uvtui: {_redact(error.message)}", file=sys.stderr)
+        return error.exit_code
+    backup = applied.backup_dir.relative_to(applied.root)
+    print(
+        f"Wrote {len(plan.changes.changes)} file change(s); backup in {backup}. "
+        f"Undo: uvtui migrate {root} --undo"
+    )
+    return EXIT_OK
+
+
+def _usage(args: argparse.Namespace, message: str) -> int:
+    args._parser.print_usage(sys.stderr)
+    print(f"uvtui migrate: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _undo(root: Path) -> int:
+    from uvtui.core.migrate import undo_migration
+
+    undone = undo_migration(root)
+    if undone is None:
+        print(f"uvtui: nothing to undo in {root}", file=sys.stderr)
+        return EXIT_REFUSED
+    for rel in (*undone.replaced, *undone.deleted):
+        print(f"restored {rel}")
+    for rel in undone.created:
+        print(f"removed {rel}")
+    return EXIT_OK
+
+
+def _confirmed(root: Path, count: int) -> bool:
+    if not sys.stdin.isatty():
+        print(
+            "uvtui: --write needs --yes when stdin is not a terminal; nothing was written.",
+            file=sys.stderr,
+        )
+        return False
+    try:
+        answer = input(f"Write these {count} file change(s) to {root}? [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() in {"y", "yes"}:
+        return True
+    print("Nothing was written.", file=sys.stderr)
+    return False
+
+
+def _redact(text: str) -> str:
+    from uvtui.core.uvrun import redact
+
+    return redact(text)
+
+
+def render_plan(plan: MigrationPlan) -> str:
+    """The --diff report: diffs, coverage, drift table, findings, variables, next steps."""
+    parts = [plan.diff() or "No file changes.\n"]
+    parts.append(_coverage_section(plan))
+    parts.append(_drift_section(plan))
+    parts.append(_findings_section(plan))
+    if plan.credential_env_vars:
+        names = "\n".join(f"  {name}" for name in plan.credential_env_vars)
+        parts.append(f"Environment variables to set (credentials are never written):\n{names}\n")
+    parts.append("Next steps:\n" + "".join(f"  - {step}\n" for step in plan.next_steps))
+    return "\n".join(parts)
+
+
+def _coverage_section(plan: MigrationPlan) -> str:
+    carried, not_carried = plan.carried, plan.not_carried
+    lines = [f"Coverage: {len(carried)} line(s) carried, {len(not_carried)} not carried"]
+    for entry in not_carried:
+        code = f"  [{entry.code}]" if entry.code else ""
+        lines.append(f"  not carried  {entry.path}:{entry.line}  {entry.text}{code}")
+    return "\n".join(lines) + "\n"
+
+
+def _drift_section(plan: MigrationPlan) -> str:
+    if not plan.drift:
+        return "Drift: no freeze/lock file, nothing to compare.\n"
+    drifted = sum(row.status == "drift" for row in plan.drift)
+    header = f"Drift ({plan.freeze_file} vs uv.lock): {drifted} drifted"
+    table = [("package", "freeze", "locked", "status")]
+    table += [(r.name, r.freeze or "-", r.locked or "-", r.status) for r in plan.drift]
+    widths = [max(len(row[i]) for row in table) for i in range(4)]
+    lines = ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+             for row in table]  # fmt: skip
+    return "\n".join([header, *lines]) + "\n"
+
+
+def _findings_section(plan: MigrationPlan) -> str:
+    if not plan.findings:
+        return "Findings: none\n"
+    lines = ["Findings:"]
+    for finding in plan.findings:
+        where = f"  {finding.location}" if finding.location else ""
+        lines.append(f"  {finding.level.value:<10} {finding.code}{where}  {finding.message}")
+    return "\n".join(lines) + "\n"
