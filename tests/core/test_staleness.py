@@ -177,3 +177,29 @@ def test_requirement_forms_compare_as_uv_normalizes_them(tmp_path: Path) -> None
         "uv.lock is out of date with pyproject.toml: pluggy~=1.5 is declared in group 'lint' "
         "but the lock was made for pluggy~=1.0 (run `uv lock` to update it)."
     )
+
+
+def test_constraints_and_overrides(tmp_path: Path) -> None:
+    # What uv writes into [manifest] for [tool.uv] constraint- and override-dependencies.
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "medium-django", root)
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
+        pyproject.write(
+            'constraint-dependencies = ["urllib3<2"]\noverride-dependencies = ["Six>=1"]\n'
+        )
+    lock_path = root / "uv.lock"
+    text = lock_path.read_text(encoding="utf-8")
+    manifest = (
+        '[manifest]\nconstraints = [{ name = "urllib3", specifier = "<2" }]\n'
+        'overrides = [{ name = "six", specifier = ">=1" }]\n\n'
+    )
+    lock_path.write_text(text.replace("\n\n[[package]]", "\n\n" + manifest + "[[package]]", 1))
+    assert mismatch(root) is None
+
+    lock_path.write_text(
+        text.replace("\n\n[[package]]", "\n\n" + manifest.replace("<2", "<3") + "[[package]]", 1)
+    )
+    assert mismatch(root) == (
+        "uv.lock is out of date with pyproject.toml: urllib3<2 is declared in [tool.uv] "
+        "constraint-dependencies but the lock was made for urllib3<3 (run `uv lock` to update it)."
+    )

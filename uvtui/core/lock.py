@@ -83,6 +83,9 @@ class Lockfile:
     # [manifest.dependency-groups]: what a virtual workspace root declared.
     manifest_requires: tuple[LockedRequirement, ...] = ()
     revision: int | None = None
+    # [manifest] constraints / overrides: uv's record of [tool.uv] constraint/override-dependencies.
+    constraints: tuple[LockedRequirement, ...] = ()
+    overrides: tuple[LockedRequirement, ...] = ()
     _by_name: dict[str, list[LockedPackage]] = field(init=False, repr=False, compare=False)
     _by_key: dict[tuple[str, str | None], LockedPackage] = field(
         init=False, repr=False, compare=False
@@ -231,6 +234,8 @@ def _lockfile(data: dict[str, Any]) -> Lockfile:
         members=[canonicalize_name(name) for name in manifest.get("members", ())],
         manifest_requires=manifest_requires,
         revision=revision if isinstance(revision, int) else None,
+        constraints=tuple(_requirement(item, _MAIN) for item in manifest.get("constraints", ())),
+        overrides=tuple(_requirement(item, _MAIN) for item in manifest.get("overrides", ())),
     )
 
 

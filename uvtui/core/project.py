@@ -95,6 +95,9 @@ class Project:
     members: list[str] = field(default_factory=list)  # normalized member names, root first
     kind: ProjectKind = ProjectKind.PROJECT
     workspace_members: list[Project] = field(default_factory=list)
+    # [tool.uv] constraint-dependencies / override-dependencies (uv reads the root's only).
+    constraints: list[Requirement] = field(default_factory=list)
+    overrides: list[Requirement] = field(default_factory=list)
 
     @property
     def pyproject(self) -> Path:
@@ -175,6 +178,8 @@ def _load_single(pyproject: Path, root_sources: dict[str, Any]) -> tuple[Project
         requires_python=_requires_python(project_table, pyproject),
         indexes=_indexes(tool_uv, pyproject),
         sources=sources,
+        constraints=_uv_requirements(tool_uv, "constraint-dependencies", pyproject),
+        overrides=_uv_requirements(tool_uv, "override-dependencies", pyproject),
     )
     effective_sources = {**root_sources, **sources}
     member = name or VIRTUAL_ROOT_MEMBER
@@ -287,6 +292,18 @@ def _declared_one(
         included_from=included_from,
         source=sources.get(name),
     )
+
+
+def _uv_requirements(tool_uv: dict[str, Any], key: str, pyproject: Path) -> list[Requirement]:
+    requirements = []
+    for text in _string_list(tool_uv.get(key, []), pyproject, key):
+        try:
+            requirements.append(Requirement(text))
+        except InvalidRequirement as error:
+            raise ProjectError(
+                f"{pyproject}: invalid requirement {text!r} in [tool.uv] {key}: {error}"
+            ) from None
+    return requirements
 
 
 def _string_list(values: Any, pyproject: Path, group: str) -> list[str]:

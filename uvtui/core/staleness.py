@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from packaging.requirements import Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -20,6 +21,8 @@ from uvtui.core.project import (
 
 # Source keys after which uv records no specifier in the lock's metadata (local or direct).
 _DIRECT_SOURCE_KEYS = frozenset({"git", "path", "url", "workspace"})
+
+_UV_SETTINGS = ("constraint-dependencies", "override-dependencies")
 
 # (group, name) -> {(specifier or None, extras)}
 _Requirements = dict[tuple[str, str], set[tuple[SpecifierSet | None, frozenset[str]]]]
@@ -40,6 +43,17 @@ def lock_mismatch(project: Project, lock: Lockfile) -> str | None:
     python_problem = _requires_python_mismatch(project, lock)
     if python_problem is not None:
         return _sentence("uv.lock is out of date with pyproject.toml", python_problem)
+    for label, declared, locked in zip(
+        _UV_SETTINGS,
+        (project.constraints, project.overrides),
+        (lock.constraints, lock.overrides),
+        strict=True,
+    ):
+        problem = _compare(
+            _plain_requirements(declared, label), _locked_requirements(locked, group=label)
+        )
+        if problem is not None:
+            return _sentence("uv.lock is out of date with pyproject.toml", problem)
     roots = {package.name: package for package in lock.roots()}
     for local in [project, *project.workspace_members]:
         problem = _local_mismatch(local, roots, lock)
@@ -122,12 +136,23 @@ def _declared_requirements(declared: Iterable[DeclaredDependency]) -> _Requireme
     return found
 
 
+def _plain_requirements(requirements: Iterable[Requirement], group: str) -> _Requirements:
+    found: _Requirements = defaultdict(set)
+    for requirement in requirements:
+        specifier = None if requirement.url or not requirement.specifier else requirement.specifier
+        extras = frozenset(canonicalize_name(extra) for extra in requirement.extras)
+        found[(group, canonicalize_name(requirement.name))].add((specifier, extras))
+    return found
+
+
 def _is_direct_source(source: object) -> bool:
     tables = source if isinstance(source, list) else [source]
     return any(isinstance(t, dict) and _DIRECT_SOURCE_KEYS & t.keys() for t in tables)
 
 
-def _locked_requirements(requires: Iterable[LockedRequirement]) -> _Requirements:
+def _locked_requirements(
+    requires: Iterable[LockedRequirement], group: str | None = None
+) -> _Requirements:
     found: _Requirements = defaultdict(set)
     for requirement in requires:
         specifier = None
@@ -137,7 +162,7 @@ def _locked_requirements(requires: Iterable[LockedRequirement]) -> _Requirements
             except InvalidSpecifier:
                 specifier = None
         extras = frozenset(canonicalize_name(extra) for extra in requirement.extras)
-        found[(requirement.group, requirement.name)].add((specifier, extras))
+        found[(group or requirement.group, requirement.name)].add((specifier, extras))
     return found
 
 
@@ -163,6 +188,8 @@ def _compare(declared: _Requirements, locked: _Requirements) -> str | None:
 
 
 def _group_words(group: str) -> str:
+    if group in _UV_SETTINGS:
+        return f"[tool.uv] {group}"
     if group.startswith("extra:"):
         return f"extra {group.removeprefix('extra:')!r}"
     return f"group {group!r}"
