@@ -176,7 +176,7 @@ def test_malformed_toml(tmp_path: Path) -> None:
 
 def test_wrong_lock_version(tmp_path: Path) -> None:
     (tmp_path / "uv.lock").write_text("version = 2\nrevision = 1\n", encoding="utf-8")
-    with pytest.raises(LockError, match="lock format version 2; uvtui reads version 1"):
+    with pytest.raises(LockError, match="has lock format version 2, but uvtui reads version 1"):
         load_lock(tmp_path)
 
 
@@ -187,7 +187,7 @@ def test_missing_keys(tmp_path: Path) -> None:
     with pytest.raises(LockError, match="malformed \\(missing key 'source'\\)"):
         load_lock(tmp_path)
     (tmp_path / "uv.lock").write_text('[tool.poetry]\nname = "x"\n', encoding="utf-8")
-    with pytest.raises(LockError, match="lock format version None"):
+    with pytest.raises(LockError, match="has lock format version None"):
         load_lock(tmp_path)
 
 

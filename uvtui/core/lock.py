@@ -57,9 +57,8 @@ class LockedPackage:
     """One [[package]] entry of uv.lock."""
 
     name: str  # normalized
-    version: (
-        str | None
-    )  # as written in uv.lock (normalized by uv, e.g. "4.2"); None for some virtual/dynamic
+    # As written in uv.lock (normalized by uv, e.g. "4.2"); None for some virtual/dynamic ones.
+    version: str | None
     source_kind: str
     source: str  # registry URL, git URL, path, ... as recorded
     resolution_markers: tuple[str, ...] = ()
@@ -202,6 +201,12 @@ def parse_lock(text: str, path: Path = Path(LOCK_FILE)) -> Lockfile:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise LockError(f"{path} is not valid TOML: {error}.") from None
+    version = data.get("version")
+    if version != SUPPORTED_LOCK_VERSION:
+        raise LockError(
+            f"{path} has lock format version {version!r}, but uvtui reads version "
+            f"{SUPPORTED_LOCK_VERSION} only."
+        )
     try:
         return _lockfile(data)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
@@ -215,11 +220,6 @@ def _describe(error: Exception) -> str:
 
 
 def _lockfile(data: dict[str, Any]) -> Lockfile:
-    version = data.get("version")
-    if version != SUPPORTED_LOCK_VERSION:
-        raise ValueError(
-            f"lock format version {version!r}; uvtui reads version {SUPPORTED_LOCK_VERSION}"
-        )
     manifest = data.get("manifest", {})
     manifest_requires = tuple(
         _requirement(entry, group)
