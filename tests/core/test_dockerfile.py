@@ -39,11 +39,10 @@ def changed_lines(old: str, new: str) -> tuple[list[str], list[str]]:
     return removed, added
 
 
-def write(tmp_path: Path, text: str, **files: str) -> Path:
+def write(tmp_path: Path, text: str, files: dict[str, str] | None = None) -> Path:
     (tmp_path / "Dockerfile").write_bytes(text.encode())
-    for name, content in files.items():
-        (tmp_path / name.replace("__", "/")).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name.replace("__", "/")).write_text(content)
+    for name, content in (files or {}).items():
+        (tmp_path / name).write_text(content)
     return tmp_path
 
 
@@ -140,7 +139,7 @@ def test_cache_mount_of_a_non_root_user_uses_its_home(tmp_path: Path) -> None:
         "COPY --chown=app:app requirements.txt ./\n"
         "RUN --mount=type=cache,target=/root/.cache/pip,uid=1000,gid=1000 "
         "pip install --user -r requirements.txt\n",
-        requirements__txt="flask\n",
+        files={"requirements.txt": "flask\n"},
     )
     result = rewrite_dockerfile(
         inspect_dockerfile(root, "Dockerfile"), uv_version=UV, has_dev_group=False
@@ -202,7 +201,7 @@ def test_upgrade_segment_removed_pattern_i() -> None:
 
 def test_upgrade_alone_deletes_the_run(tmp_path: Path) -> None:
     text = "FROM python:3.11-slim\nRUN pip install -U pip\nRUN pip install -r requirements.txt\n"
-    root = write(tmp_path, text, requirements__txt="flask\n")
+    root = write(tmp_path, text, files={"requirements.txt": "flask\n"})
     result = rewrite_dockerfile(
         inspect_dockerfile(root, "Dockerfile"), uv_version=UV, has_dev_group=False
     )
@@ -255,7 +254,7 @@ def test_pip_environment_options_are_reported(tmp_path: Path) -> None:
         "    PIP_PRE=1\nARG PIP_EXTRA_INDEX_URL=https://a.example/simple\n"
         "RUN pip install --prefer-binary -r requirements.txt\n"
     )
-    root = write(tmp_path, text, requirements__txt="flask\n")
+    root = write(tmp_path, text, files={"requirements.txt": "flask\n"})
     facts = inspect_dockerfile(root, "Dockerfile")
     assert facts.pip_env_options == (
         ("--index-url", "https://pypi.corp.example/simple", "Dockerfile:2"),
@@ -308,3 +307,36 @@ def test_verify_catches_a_change_outside_pip_steps() -> None:
     )
     assert any("O1" in p for p in verify_dockerfile_rewrite(facts.text, no_uv))
     assert verify_dockerfile_rewrite(facts.text, "RUN <<EOF\n")
+
+
+def test_moving_a_uv_environment_to_another_path_is_refused(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        "FROM python:3.11-slim AS builder\nCOPY requirements.txt .\n"
+        "RUN pip install --prefix=/install -r requirements.txt\n"
+        "FROM python:3.11-slim\nCOPY --from=builder /install /usr/local\n",
+        files={"requirements.txt": "flask\n"},
+    )
+    with pytest.raises(MigrationRefused) as caught:
+        rewrite_dockerfile(
+            inspect_dockerfile(root, "Dockerfile"), uv_version=UV, has_dev_group=False
+        )
+    assert caught.value.code == "R6"
+    assert "Dockerfile:5" in caught.value.message
+
+
+def test_requirement_file_outside_workdir_and_leftover_reference(tmp_path: Path) -> None:
+    text = (
+        "FROM python:3.11-slim\nCOPY requirements.txt /tmp/requirements.txt\n"
+        "RUN pip install -r /tmp/requirements.txt && rm /tmp/requirements.txt\nWORKDIR /app\n"
+    )
+    root = write(tmp_path, text, files={"requirements.txt": "flask\n"})
+    facts = inspect_dockerfile(root, "Dockerfile")
+    assert facts.installed_requirement_files == ("requirements.txt",)
+    result = rewrite_dockerfile(facts, uv_version=UV, has_dev_group=False)
+    assert "COPY pyproject.toml uv.lock* /tmp/\n" in result.new_text
+    assert "RUN env -C /tmp bin/uv-install --inexact && rm /tmp/requirements.txt\n" in (
+        result.new_text
+    )
+    assert [(f.code, f.line) for f in result.findings] == [("W-REQUIREMENT-REFERENCE", 9)]
+    assert verify_dockerfile_rewrite(text, result.new_text) == []

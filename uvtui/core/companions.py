@@ -148,5 +148,5 @@ def find_run_script_shortcuts(root: Path) -> tuple[Finding, ...]:
     return tuple(
         Finding("S-RUN-SHORTCUT", f"run: {hint}.", Level.SUGGESTION, "run")
         for name, hint in wanted.items()
-        if not re.search(rf"(?m)^\s*(?:function\s+)?{re.escape(name)}\s*\(\)", text)
+        if not re.search(rf"(?m)^\s*(?:function\s+)?{re.escape(name)}(?=\s|\(|\{{)", text)
     )

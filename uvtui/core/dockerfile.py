@@ -86,7 +86,14 @@ def _other_segments(cmd: dockerfile.Command) -> list[str]:
     else:
         segments = split_segments(text, command_offset(text), len(text))
     pieces = [" ".join(text[s.start : s.end].split()) for s in segments]
-    return [p for p in pieces if not _PIP_OR_UV.search(p) and p != ":"]
+    kept = []
+    for i, piece in enumerate(pieces):
+        nxt = pieces[i + 1] if i + 1 < len(pieces) else ""
+        if piece.startswith("(cd ") and _UV_RUN.search(nxt) and nxt.endswith(")"):
+            continue  # the rewrite's `(cd DIR && bin/uv-install)` for a project outside WORKDIR
+        if not _PIP_OR_UV.search(piece) and piece != ":":
+            kept.append(piece)
+    return kept
 
 
 def _check_runs(old: list[dockerfile.Command], new: list[dockerfile.Command]) -> list[str]:

@@ -135,19 +135,58 @@ def rewrite_dockerfile(
     }
     run_edits: dict[int, dict[tuple[int, int, int], str | None]] = {}
     for plan in plans.values():
+        _check_relocation(facts, plan)
         _plan_stage(facts, plan, splices, known, uv_version, run_edits, plans)
     _plan_other_steps(facts, plans, run_edits)
     _plan_wheel_handoff(facts, plans, splices)
     for line, edits in run_edits.items():
         _splice_run(facts, splices, line, edits, plans)
+    new_text = splices.render()
+    findings += _leftover_references(facts, new_text)
     main = next(iter(plans.values()), None)
     return DockerfileRewrite(
         facts.path,
-        splices.render(),
+        new_text,
         main.target if main else "",
         tuple(main.flags) if main else (),
         tuple(findings),
     )
+
+
+def _leftover_references(facts: DockerfileFacts, new_text: str) -> list[Finding]:
+    """Kept lines that still name a requirement file, which the image no longer receives."""
+    names = {
+        posixpath.basename(f) for f in (*facts.installed_requirement_files, *facts.constraint_files)
+    }
+    findings = []
+    for number, line in enumerate(new_text.splitlines(), start=1):
+        hits = sorted(n for n in names if n and n in line)
+        if hits:
+            findings.append(
+                Finding(
+                    "W-REQUIREMENT-REFERENCE",
+                    f"This line still names {', '.join(hits)}, which the new image does not copy.",
+                    Level.WARNING,
+                    facts.path,
+                    number,
+                )
+            )
+    return findings
+
+
+def _check_relocation(facts: DockerfileFacts, plan: _StagePlan) -> None:
+    """A uv environment only works at the path it was built for (scripts, pyvenv.cfg)."""
+    name = facts.stage_facts[plan.index].name
+    target = plan.target.rstrip("/")
+    for copy in facts.copies:
+        moved = copy.dest.rstrip("/") != target
+        if copy.from_stage == name and moved and any(s.rstrip("/") == target for s in copy.sources):
+            raise MigrationRefused(
+                "R6",
+                f"{facts.path}:{copy.line}: {target} is copied to {copy.dest}; a uv "
+                "environment cannot move (its scripts and pyvenv.cfg name the build path), "
+                "and over a system prefix it would replace the interpreter.",
+            )
 
 
 def _ancestors(facts: DockerfileFacts, index: int) -> list[int]:
@@ -247,7 +286,7 @@ def _plan_stage(
         if first:
             dep_copy = copy
         splices.set(copy.line, copy.end_line, _rewrite_copy(splices, copy, known, first))
-    project_dir = _project_dir(dep_copy, plan.install.workdir)
+    project_dir = _project_dir(dep_copy)
     bind = any("type=bind" in m and "requirements" in m for m in plan.install.mounts)
     needs_script = plan.install.kind != "project" and not bind
     if not plan.inherits_env:
@@ -268,11 +307,11 @@ def _plan_stage(
             splices.after.setdefault(dep_copy.end_line, []).append(line)
         else:
             splices.before.setdefault(plan.install.line, []).append(line)
-    command = _install_command(plan, project_dir, bind)
+    command = _install_command(plan, project_dir, bind, stage.base or "")
     run_edits.setdefault(plan.install.line, {})[plan.install.span] = command
 
 
-def _install_command(plan: _StagePlan, project_dir: str, bind: bool) -> str:
+def _install_command(plan: _StagePlan, project_dir: str, bind: bool, base: str) -> str:
     flags = "".join(f" {f}" for f in plan.flags)
     step = plan.install
     if step.kind == "project":
@@ -282,7 +321,11 @@ def _install_command(plan: _StagePlan, project_dir: str, bind: bool) -> str:
     workdir = posixpath.normpath(step.workdir or "/")
     target_dir = posixpath.normpath(posixpath.join(workdir, project_dir or "."))
     if target_dir != workdir:
-        return f"(cd {target_dir} && bin/uv-install{flags})"
+        # bin/uv-install works in the current directory; `env -C` avoids hadolint DL3003,
+        # busybox env (Alpine) has no -C, so a subshell there.
+        if "alpine" in base:
+            return f"(cd {target_dir} && bin/uv-install{flags})"
+        return f"env -C {target_dir} bin/uv-install{flags}"
     return f"bin/uv-install{flags}"
 
 
@@ -291,23 +334,26 @@ def _project_command(step: PipStep, flags: list[str]) -> str:
     return f"uv sync --frozen{extra}{''.join(f' {f}' for f in flags)}"
 
 
-def _project_dir(copy: CopyStep | None, workdir: str | None) -> str:
+def _project_dir(copy: CopyStep | None) -> str:
+    """Directory (with trailing slash) where pyproject.toml lands, relative or absolute."""
     if copy is None:
         return "./"
+    dest = _new_dest(copy)
+    return dest if dest.endswith("/") else dest + "/"
+
+
+def _new_dest(copy: CopyStep) -> str:
+    """The dependency COPY's destination, kept unless it names a requirement file or folder."""
     dest = copy.dest
+    base = posixpath.basename(dest.rstrip("/"))
     if dest in {".", "./"}:
-        return "./"
-    if dest.endswith("/"):
-        return dest
-    if _looks_like_file(dest, copy):
-        return posixpath.dirname(dest).rstrip("/") + "/"
-    return dest + "/"
-
-
-def _looks_like_file(dest: str, copy: CopyStep) -> bool:
-    if dest in {".", "./", ".."} or dest.endswith("/"):
-        return False
-    return len(copy.sources) == 1 and "." in posixpath.basename(dest)
+        return "./"  # the same directory; hadolint DL3021 wants the slash for several sources
+    if "requirements" in base or (
+        len(copy.sources) == 1 and "." in base and not dest.endswith("/")
+    ):
+        parent = posixpath.dirname(dest.rstrip("/"))
+        return parent.rstrip("/") + "/" if parent else "./"
+    return dest
 
 
 def _rewrite_copy(splices: _Splices, copy: CopyStep, known: set[str], first: bool) -> str | None:
@@ -316,11 +362,7 @@ def _rewrite_copy(splices: _Splices, copy: CopyStep, known: set[str], first: boo
     sources = (["pyproject.toml", "uv.lock*"] if first else []) + keep
     if not sources:
         return None
-    dest = copy.dest
-    if _looks_like_file(dest, copy):
-        dest = posixpath.dirname(dest).rstrip("/") + "/"
-    if dest == "." and len(sources) > 1:
-        dest = "./"  # the same directory; hadolint DL3021 wants the slash for several sources
+    dest = _new_dest(copy) if first else copy.dest
     if copy.json:
         flags = "".join(f" {f}" for f in copy.flags)
         items = ", ".join(f'"{s}"' for s in [*sources, dest])
