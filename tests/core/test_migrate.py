@@ -305,14 +305,16 @@ source = { registry = "https://example.invalid/simple" }
     ]
 
 
-def test_scratch_lock_sees_path_sources(tmp_path: Path, env: dict) -> None:
-    """An editable local package is reached through a symlink; the lock records `./libs/shared`."""
-    root = write_tree(
-        tmp_path / "app",
+@pytest.mark.parametrize("source", ["libs/shared", "../libs/shared"])
+def test_scratch_lock_sees_path_sources(tmp_path: Path, env: dict, source: str) -> None:
+    """An editable local package is reached through a symlink; the lock keeps its path."""
+    root = tmp_path / "repo" / "app"
+    write_tree(
+        root,
         {
-            "requirements.txt": "-e ./libs/shared\nflask>=3\n",
+            "requirements.txt": f"-e ./{source}\nflask>=3\n",
             ".python-version": f"{PYTHON}\n",
-            "libs/shared/pyproject.toml": (
+            f"{source}/pyproject.toml": (
                 '[project]\nname = "shared"\nversion = "0.1.0"\ndependencies = []\n'
                 '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
             ),
@@ -322,5 +324,6 @@ def test_scratch_lock_sees_path_sources(tmp_path: Path, env: dict) -> None:
     result = plan(root, env)
     assert tree_state(root) == before
     lock = result.changes.change_for("uv.lock").new.decode()
-    assert 'source = { editable = "libs/shared" }' in lock
+    assert f'source = {{ editable = "{source}" }}' in lock
     assert os.sep + "tmp" not in lock
+    apply_migration(result)  # and `uv lock --check` passes in place

@@ -194,7 +194,7 @@ def apply_migration(plan: MigrationPlan) -> AppliedChange:
     try:
         _validate_written(plan)
     except UvtuiError as error:
-        restore_backup(applied.backup_dir)
+        _restore_after_failure(applied, error)
         applied.backup_dir.rename(
             applied.backup_dir.with_name(applied.backup_dir.name + UNDONE_SUFFIX)
         )
@@ -203,6 +203,16 @@ def apply_migration(plan: MigrationPlan) -> AppliedChange:
             f"restored from the backup. {error.message}"
         ) from error
     return applied
+
+
+def _restore_after_failure(applied: AppliedChange, error: UvtuiError) -> None:
+    try:
+        restore_backup(applied.backup_dir)
+    except OSError as restore_error:
+        raise UvtuiError(
+            f"Validation failed after writing ({error.message}) and restoring the backup failed "
+            f"too ({restore_error}); the previous files are in {applied.backup_dir}."
+        ) from restore_error
 
 
 def undo_migration(root: Path) -> AppliedChange | None:
@@ -540,7 +550,11 @@ def _removable_files(inputs: _Inputs, rewrites: Sequence[DockerfileRewrite]) -> 
         for step in facts.pip_steps
         if step.via_script and step.via_script not in new_texts
     ]
-    return [rel for rel in dict.fromkeys([*files, *scripts]) if rel != UV_INSTALL_PATH]
+    return [
+        rel
+        for rel in dict.fromkeys([*files, *scripts])
+        if rel != UV_INSTALL_PATH and not rel.startswith("../")
+    ]
 
 
 # -- findings and next steps --------------------------------------------------------------------
