@@ -21,6 +21,7 @@ dependencies = [
     "redis==4.6.0",
     "psycopg[binary]==3.1.12",
     "demo-c==1.2",
+    "demo-a==1.1",
 ]
 
 [dependency-groups]

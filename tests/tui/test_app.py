@@ -10,6 +10,7 @@ from textual.widgets import Input, Label
 from tests.support.local_index import LocalIndex
 from tests.support.tui_app import settle
 from uvtui.core.outdated import CheckStatus
+from uvtui.tui.screens.confirm import ConfirmScreen
 from uvtui.tui.screens.help import HelpScreen
 from uvtui.tui.screens.main import MainScreen
 from uvtui.tui.screens.why import WhyScreen
@@ -21,6 +22,7 @@ from uvtui.tui.widgets.problem import ProblemPanel
 from uvtui.tui.widgets.status import StatusLine
 
 SIZE = (120, 40)
+DIRECT = 8  # direct dependencies of the test project
 
 
 def plain(widget: object) -> str:
@@ -48,7 +50,7 @@ async def test_markers_filled_from_local_index(shop: Path, make_app) -> None:
         screen = await settle(pilot)
         table = screen.query_one(DependencyTable)
         assert sorted(names(table)) == [
-            "demo-c", "flask", "gunicorn", "psycopg", "pytest", "redis", "ruff",
+            "demo-a", "demo-c", "flask", "gunicorn", "psycopg", "pytest", "redis", "ruff",
         ]  # fmt: skip
         rows = {row.name: row for row in table.visible_rows}
         assert all(row.status is CheckStatus.CHECKED for row in rows.values())
@@ -82,7 +84,7 @@ async def test_filter_by_name_and_escape_clears(shop: Path, make_app) -> None:
         await pilot.press("r", "e", "d")
         assert names(table) == ["redis"]
         await pilot.press("escape")
-        assert len(names(table)) == 7
+        assert len(names(table)) == DIRECT
         assert not screen.query_one("#filter").display
         assert screen.focused is table
 
@@ -100,7 +102,7 @@ async def test_only_outdated_and_transitive_toggles(shop: Path, make_app) -> Non
         assert all(row.update is not None or row.yanked for row in outdated)
         assert "werkzeug" not in names(table)  # locked at the newest release
         await pilot.press("o", "t")
-        assert len(names(table)) == 7
+        assert len(names(table)) == DIRECT
 
 
 async def test_sort_by_key_and_header_click(shop: Path, make_app) -> None:
@@ -239,11 +241,82 @@ async def test_missing_lock_shows_declared_and_hint(shop: Path, make_app) -> Non
     async with make_app(shop).run_test(size=SIZE) as pilot:
         screen = await settle(pilot)
         assert "no uv.lock — press L to lock" in plain(screen.query_one(ProjectHeader))
-        assert len(names(screen.query_one(DependencyTable))) == 7
+        assert len(names(screen.query_one(DependencyTable))) == DIRECT
         await pilot.press("L")
-        await pilot.pause()
-        assert any("uv lock" in n.message for n in pilot.app._notifications)
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert pilot.app.screen is screen
     assert not (shop / "uv.lock").exists()
+
+
+async def test_lock_key_runs_uv_lock_after_confirmation(shop: Path, make_app) -> None:
+    (shop / "uv.lock").unlink()
+    pyproject = (shop / "pyproject.toml").read_bytes()
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("L", "y")
+        for _ in range(200):  # uv runs in a worker; the screen reloads when it is done
+            await pilot.pause(0.05)
+            if pilot.app.screen_stack[0].loaded.lock is not None:
+                break
+        screen = await settle(pilot)
+        assert "✓ uv.lock" in plain(screen.query_one(ProjectHeader))
+        assert screen.query_one(LockTree).root.children
+    assert (shop / "uv.lock").exists()
+    assert (shop / "pyproject.toml").read_bytes() == pyproject
+
+
+async def test_stale_lock_says_why(shop: Path, make_app) -> None:
+    pyproject = shop / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("redis==4.6.0", "redis==5.0.1"))
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        header = plain(screen.query_one(ProjectHeader))
+        assert "⚠ uv.lock is stale" in header and "redis" in header
+
+
+async def test_prerelease_toggle_rejudges_without_network(
+    shop: Path, make_app, local_index: LocalIndex
+) -> None:
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        table = screen.query_one(DependencyTable)
+        assert next(r for r in table.visible_rows if r.name == "demo-a").latest == "2.0"
+        requests = local_index.request_count
+        await pilot.press("p")
+        assert next(r for r in table.visible_rows if r.name == "demo-a").latest == "3.0a1"
+        await pilot.press("p")
+        assert next(r for r in table.visible_rows if r.name == "demo-a").latest == "2.0"
+        assert local_index.request_count == requests
+
+
+async def test_offline_answers_from_cache_only(
+    shop: Path, make_app, local_index: LocalIndex
+) -> None:
+    async with make_app(shop, offline=True).run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)  # empty cache: nothing known
+        rows = screen.query_one(DependencyTable).visible_rows
+        assert all(row.status is CheckStatus.UNKNOWN for row in rows)
+        assert status_text(screen).startswith("offline")
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        await settle(pilot)  # fills the cache
+    requests = local_index.request_count
+    async with make_app(shop, offline=True).run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        rows = screen.query_one(DependencyTable).visible_rows
+        assert all(row.status is CheckStatus.CHECKED for row in rows)
+    assert local_index.request_count == requests
+
+
+async def test_command_palette_runs_main_actions(shop: Path, make_app) -> None:
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"only outdated")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.query_one(DependencyTable).only_outdated
 
 
 async def test_help_screen_lists_keys(shop: Path, make_app) -> None:
@@ -267,3 +340,17 @@ async def test_recheck_key_runs_again(shop: Path, make_app, local_index: LocalIn
         assert len(local_index.requests_for("flask")) >= before
         assert "checked" in status_text(screen)
         assert screen.query_one(StatusLine)
+
+
+async def test_r_reloads_after_the_error_is_fixed(shop: Path, make_app) -> None:
+    pyproject = shop / "pyproject.toml"
+    good = pyproject.read_text()
+    pyproject.write_text(good.replace("[project]", "[project", 1))
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert pilot.app.screen.query(ProblemPanel)
+        pyproject.write_text(good)
+        await pilot.press("r")
+        screen = await settle(pilot)
+        assert not screen.query(ProblemPanel)
+        assert len(names(screen.query_one(DependencyTable))) == DIRECT

@@ -35,3 +35,10 @@ class DetailsLoaded(Message):
     homepage: str | None
     changelog: str | None
     error: str | None = None
+
+
+@dataclass
+class LockFinished(Message):
+    """`uv lock` ended; ``error`` is its message when it failed."""
+
+    error: str | None

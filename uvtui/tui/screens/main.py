@@ -17,10 +17,12 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from uvtui.core.errors import UvtuiError
 from uvtui.core.index import PackageReleases
 from uvtui.core.outdated import CheckStatus, OutdatedRow, fill_row, local_rows, unknown_row
+from uvtui.core.uvrun import run_uv
 from uvtui.tui.config import AppConfig
 from uvtui.tui.formatting import display_path, is_outdated
 from uvtui.tui.loading import LoadedProject, load
-from uvtui.tui.messages import CheckFinished, DetailsLoaded, RowsChecked
+from uvtui.tui.messages import CheckFinished, DetailsLoaded, LockFinished, RowsChecked
+from uvtui.tui.screens.confirm import ConfirmScreen
 from uvtui.tui.screens.why import WhyScreen
 from uvtui.tui.why import why_installed
 from uvtui.tui.widgets.dependency_table import DependencyTable, row_key
@@ -93,6 +95,18 @@ class MainScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._populate()
+
+    async def reload(self) -> None:
+        """Read the files again and rebuild the panes (after `uv lock`, or a fixed error)."""
+        self.workers.cancel_group(self, "outdated")
+        self.checking = False
+        self.loaded = load(self.config.project_path)
+        self._releases.clear()
+        await self.recompose()
+        self._populate()
+
+    def _populate(self) -> None:
         self.query_one(ProjectHeader).show(self.loaded, self.path_label)
         if not self.has_panes:
             self._show_problem()
@@ -381,18 +395,41 @@ class MainScreen(Screen[None]):
         title = f"{row.name} {row.locked}" if row.locked else row.name
         self.app.push_screen(WhyScreen(title, result))
 
-    def action_recheck(self) -> None:
+    async def action_recheck(self) -> None:
         if self.has_panes:
             self.start_check()
         else:
-            self.app.switch_screen(MainScreen(self.config))
+            await self.reload()
 
     def action_lock(self) -> None:
-        self.notify(
-            f"Locking from uvtui is coming soon: run `uv lock` in {self.path_label}.",
-            title="uv lock",
-            severity="warning",
+        detail = "uv resolves the dependencies and writes uv.lock; pyproject.toml is not changed."
+        self.app.push_screen(
+            ConfirmScreen(f"Run `uv lock` in {self.path_label}?", detail, "Lock"),
+            self._lock_confirmed,
         )
+
+    def _lock_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.query_one(StatusLine).show("running uv lock…")
+            self.run_uv_lock()
+
+    @work(thread=True, exclusive=True, group="uv", exit_on_error=False)
+    def run_uv_lock(self) -> None:
+        args = ["lock", "--offline"] if self.config.offline else ["lock"]
+        try:
+            run_uv(args, cwd=self.loaded.root, env=self.config.environ, timeout=600, check=True)
+        except UvtuiError as error:
+            self.post_message(LockFinished(error.message))
+        else:
+            self.post_message(LockFinished(None))
+
+    async def on_lock_finished(self, message: LockFinished) -> None:
+        if message.error is not None:
+            self.query_one(StatusLine).show("uv lock failed: nothing changed")
+            self.notify(message.error, title="uv lock", severity="error", timeout=15)
+            return
+        self.notify("uv.lock written", title="uv lock")
+        await self.reload()
 
     def action_migrate(self) -> None:
         self.notify("The migration wizard is coming soon.", title="migrate", severity="warning")
