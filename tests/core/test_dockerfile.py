@@ -340,3 +340,34 @@ def test_requirement_file_outside_workdir_and_leftover_reference(tmp_path: Path)
     )
     assert [(f.code, f.line) for f in result.findings] == [("W-REQUIREMENT-REFERENCE", 9)]
     assert verify_dockerfile_rewrite(text, result.new_text) == []
+
+
+def test_broad_copy_before_install_is_kept_with_a_layer_suggestion(tmp_path: Path) -> None:
+    text = "FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+    root = write(tmp_path, text, files={"requirements.txt": "flask\n"})
+    result = rewrite_dockerfile(
+        inspect_dockerfile(root, "Dockerfile"), uv_version=UV, has_dev_group=False
+    )
+    assert "COPY . .\n" in result.new_text and "COPY bin/uv-install" not in result.new_text
+    assert [(f.code, f.line) for f in result.findings] == [("S-LAYERS", 3)]
+
+
+def test_derived_stage_installs_dev_without_a_second_uv_copy(tmp_path: Path) -> None:
+    text = (
+        "FROM python:3.11-slim AS app\nWORKDIR /app\nCOPY requirements.txt .\n"
+        "RUN pip install -r requirements.txt\nCOPY . .\n\nFROM app AS dev\n"
+        "COPY requirements-dev.txt .\nRUN pip install -r requirements-dev.txt\n"
+        "RUN python3 <<EOF\nprint('pip install is only text here')\nEOF\n"
+    )
+    files = {"requirements.txt": "flask\n", "requirements-dev.txt": "-r requirements.txt\npytest\n"}
+    root = write(tmp_path, text, files=files)
+    facts = inspect_dockerfile(root, "Dockerfile")
+    assert [s.line for s in facts.pip_steps] == [4, 9]
+    result = rewrite_dockerfile(
+        facts, uv_version=UV, has_dev_group=True, dev_files=["requirements-dev.txt"]
+    )
+    assert result.new_text.count("ghcr.io/astral-sh/uv") == 1
+    assert result.new_text.count("ENV UV_COMPILE_BYTECODE") == 1
+    assert "FROM app AS dev\nRUN bin/uv-install --inexact\nRUN python3 <<EOF\n" in result.new_text
+    assert "RUN bin/uv-install --no-dev --inexact\n" in result.new_text
+    assert verify_dockerfile_rewrite(text, result.new_text) == []

@@ -17,7 +17,7 @@ import dockerfile
 from uvtui.core.dockerfile_pip import PipCall, parse_pip
 from uvtui.core.dockerfile_shell import (
     Segment,
-    command_offset,
+    run_segments,
     split_segments,
 )
 from uvtui.core.findings import Finding, Level, MigrationRefused
@@ -399,13 +399,7 @@ class _Reader:
 
     def _run(self, cmd: dockerfile.Command, stage: Stage, state: _State) -> None:
         raw = self.raw(cmd)
-        heredoc = bool(cmd.heredocs) and cmd.value[0].startswith("<<")
-        if heredoc:
-            start = len(self.lines[cmd.start_line - 1])
-            end = len(raw) - len(self.lines[cmd.end_line - 1])
-            segments = split_segments(raw, start, end, newline=True)
-        else:
-            segments = split_segments(raw, command_offset(raw), len(raw))
+        segments, heredoc = run_segments(raw)
         mounts = tuple(f for f in cmd.flags if f.startswith("--mount="))
         depth = 0
         for i, seg in enumerate(segments):

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from uvtui.core.dockerfile_facts import SYSTEM_PREFIXES, CopyStep, DockerfileFacts, PipStep
-from uvtui.core.dockerfile_shell import command_offset, split_segments, word_spans
+from uvtui.core.dockerfile_shell import run_segments, word_spans
 from uvtui.core.errors import UvtuiError
 from uvtui.core.findings import Finding, Level, MigrationRefused
 
@@ -142,6 +142,7 @@ def rewrite_dockerfile(
     for line, edits in run_edits.items():
         _splice_run(facts, splices, line, edits, plans)
     new_text = splices.render()
+    findings += _layer_suggestions(facts, plans, known)
     findings += _leftover_references(facts, new_text)
     main = next(iter(plans.values()), None)
     return DockerfileRewrite(
@@ -169,6 +170,30 @@ def _leftover_references(facts: DockerfileFacts, new_text: str) -> list[Finding]
                     Level.WARNING,
                     facts.path,
                     number,
+                )
+            )
+    return findings
+
+
+def _layer_suggestions(
+    facts: DockerfileFacts, plans: dict[int, _StagePlan], known: set[str]
+) -> list[Finding]:
+    """S-LAYERS: a broad `COPY . .` before the install rebuilds dependencies on every change."""
+    findings = []
+    for plan in plans.values():
+        before = _stage_copies(facts, plan)
+        if any(_is_requirement_source(s, known) for c in before for s in c.sources):
+            continue
+        broad = next((c for c in before if {".", "./"} & set(c.sources)), None)
+        if broad is not None:
+            findings.append(
+                Finding(
+                    "S-LAYERS",
+                    "Copy pyproject.toml, uv.lock and bin/uv-install before the source tree so "
+                    "the dependency layer stays cached.",
+                    Level.SUGGESTION,
+                    facts.path,
+                    broad.line,
                 )
             )
     return findings
@@ -448,12 +473,7 @@ def _splice_run(
 ) -> None:
     step = next(s for s in facts.pip_steps if s.line == line)
     raw = splices.raw(step.line, step.end_line)
-    if step.heredoc:
-        first_len = len(raw.splitlines(keepends=True)[0])
-        last_len = len(raw.splitlines(keepends=True)[-1])
-        segments = split_segments(raw, first_len, len(raw) - last_len, newline=True)
-    else:
-        segments = split_segments(raw, command_offset(raw), len(raw))
+    segments, _ = run_segments(raw)
     out = _rewrite_flags(raw[: segments[0].start], step, plans)
     kept = 0
     for i, seg in enumerate(segments):

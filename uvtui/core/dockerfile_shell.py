@@ -170,3 +170,25 @@ def command_offset(text: str) -> int:
         if not text.startswith("--", i0):
             return i0
     return len(text)
+
+
+_HEREDOC = re.compile(r"<<-?\s*[\"']?[A-Za-z_][A-Za-z0-9_]*[\"']?")
+
+
+def run_segments(raw: str) -> tuple[list[Segment], bool]:
+    """Segments of a RUN instruction's text and whether they are heredoc body lines.
+
+    `RUN <<EOF` runs its body as a script (one segment per line); with another command before
+    the heredoc (`RUN python <<EOF`) the body is data, so only the first line is shell.
+    """
+    first = raw.splitlines(keepends=True)[0] if raw else ""
+    start = command_offset(raw)
+    heredoc = len(first) < len(raw) and bool(_HEREDOC.search(first))
+    heredoc = heredoc and not first.rstrip("\r\n").endswith("\\")
+    if not heredoc:
+        return split_segments(raw, start, len(raw)), False
+    if raw.startswith("<<", start):
+        last = raw.rstrip("\r\n").rsplit("\n", 1)[-1]
+        end = len(raw) - len(raw[raw.rindex(last) :])
+        return split_segments(raw, len(first), end, newline=True), True
+    return split_segments(raw, start, len(first)), False
