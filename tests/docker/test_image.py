@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from tests.support.docker import (
     PYTHON_IMAGE,
+    ContainerRun,
     build_image,
     docker_client,
     require_image,
@@ -46,9 +48,7 @@ def project(tmp_path: Path) -> Path:
     return Path(shutil.copytree(example_project_path(), tmp_path / "flask-app"))
 
 
-def run_uvtui(
-    client: docker.DockerClient, image: str, project: Path, *args: str
-) -> tuple[int, str]:
+def run_uvtui(client: docker.DockerClient, image: str, project: Path, *args: str) -> ContainerRun:
     return run_container(
         client,
         image,
@@ -61,9 +61,9 @@ def run_uvtui(
 def test_image_runs_uvtui_as_its_entrypoint(
     client: docker.DockerClient, image: str, project: Path
 ) -> None:
-    exit_code, output = run_uvtui(client, image, project, "--version")
+    run = run_uvtui(client, image, project, "--version")
 
-    assert (exit_code, output.strip()) == (0, "uvtui 0.1.0")
+    assert (run.exit_code, run.stdout.strip()) == (0, "uvtui 0.1.0"), run.stderr
 
 
 def test_image_runs_as_a_non_root_user_in_the_project_directory(
@@ -74,3 +74,21 @@ def test_image_runs_as_a_non_root_user_in_the_project_directory(
     assert config["User"] not in ("", "0", "root")
     assert config["WorkingDir"] == "/project"
     assert config["Entrypoint"] == ["uvtui"]
+
+
+def test_outdated_offline_reads_the_mounted_project_without_the_index(
+    client: docker.DockerClient, image: str, project: Path
+) -> None:
+    run = run_uvtui(client, image, project, "outdated", "--offline", "--json", "/project")
+
+    assert run.exit_code == 0, run.stderr
+    locked = {row["name"]: row["locked"] for row in json.loads(run.stdout)}
+    assert locked == {
+        "flask": "2.3.2",
+        "gunicorn": "21.2.0",
+        "pytest": "7.4.0",
+        "python-dotenv": "1.0.0",
+        "redis": "4.6.0",
+        "ruff": "0.1.6",
+    }
+    assert "Traceback" not in run.stderr

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -108,10 +109,19 @@ def _chunk_text(chunk: dict[str, Any]) -> str:
     return str(chunk.get("stream") or chunk.get("error") or "")
 
 
+@dataclass(frozen=True)
+class ContainerRun:
+    """What a finished container left behind."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
 def run_container(
     client: docker.DockerClient, image: str, command: list[str], **options: Any
-) -> tuple[int, str]:
-    """Run `command` to completion on the host network; return (exit code, stdout + stderr)."""
+) -> ContainerRun:
+    """Run `command` to completion on the host network (the container is removed afterwards)."""
     container = client.containers.run(
         image,
         command,
@@ -122,7 +132,8 @@ def run_container(
     )
     try:
         status = container.wait(timeout=300)
-        output = container.logs(stdout=True, stderr=True).decode(errors="replace")
+        stdout = container.logs(stdout=True, stderr=False).decode(errors="replace")
+        stderr = container.logs(stdout=False, stderr=True).decode(errors="replace")
     finally:
         container.remove(force=True)
-    return int(status["StatusCode"]), strip_ansi(output)
+    return ContainerRun(int(status["StatusCode"]), strip_ansi(stdout), strip_ansi(stderr))
