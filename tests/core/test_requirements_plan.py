@@ -705,3 +705,71 @@ def test_sibling_path_source_outside_the_project(tmp_path: Path) -> None:
         "path": "../shared",
         "editable": True,
     }
+
+
+def only_added_lines(old: str, new: str) -> bool:
+    diff = list(difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0))
+    changed = [line for line in diff[2:] if not line.startswith("@@")]
+    return bool(changed) and all(line.startswith("+") for line in changed)
+
+
+def test_keys_go_into_existing_tables_without_touching_their_lines(tmp_path: Path) -> None:
+    old = (
+        '[project]\nname = "x"\ndescription = "d"\n\n# tools below\n'
+        "[tool.uv]\npackage = false\n\n"
+        '[tool.uv.sources]\nother = { path = "./other" }\n\n'
+        '[[tool.uv.index]]\nname = "internal"\nurl = "https://i.example/simple"\n\n'
+        "[tool.ruff]\nline-length = 100"
+    )
+    root = tree(
+        tmp_path,
+        {
+            "pyproject.toml": old,
+            "requirements.txt": (
+                "flask\n-e ./lib\n-c c.txt\n-i https://i.example/simple\n"
+                "--extra-index-url https://pypi.corp.example/simple\n"
+            ),
+            "requirements-dev.txt": "pytest\n",
+            "c.txt": "urllib3<2\n",
+            "lib/pyproject.toml": '[project]\nname = "lib"\n',
+        },
+    )
+    result = plan(root)
+    assert only_added_lines(old, result.pyproject_text)
+    data = parsed(result)
+    assert data["project"]["dependencies"] == ["flask", "lib"]
+    assert data["project"]["description"] == "d"
+    uv = data["tool"]["uv"]
+    assert uv["package"] is False
+    assert uv["constraint-dependencies"] == ["urllib3<2"]
+    assert uv["sources"] == {
+        "other": {"path": "./other"},
+        "lib": {"path": "./lib", "editable": True},
+    }
+    assert [index["name"] for index in uv["index"]] == ["internal", "corp-example"]
+    assert data["dependency-groups"] == {"dev": ["pytest"]}
+    assert data["tool"]["ruff"] == {"line-length": 100}
+
+
+def test_existing_dev_group_and_sources_conflicts(tmp_path: Path) -> None:
+    old = '[dependency-groups]\ndev = [\n    "pytest>=8",\n]\nlint = ["ruff"]\n'
+    root = tree(
+        tmp_path,
+        {
+            "pyproject.toml": old,
+            "requirements.txt": "flask\n",
+            "requirements-dev.txt": "pytest>=8\nmypy\n",
+        },
+    )
+    result = plan(root)
+    assert only_added_lines(old, result.pyproject_text)
+    assert parsed(result)["dependency-groups"] == {"dev": ["pytest>=8", "mypy"], "lint": ["ruff"]}
+    clash = tree(
+        tmp_path / "clash",
+        {
+            "pyproject.toml": '[tool.uv.sources]\nlib = { path = "./elsewhere" }\n',
+            "requirements.txt": "-e ./lib\n",
+            "lib/setup.cfg": "[metadata]\nname = lib\n",
+        },
+    )
+    assert refused(clash).code == "R3"

@@ -238,7 +238,7 @@ def _classify_requirement(
         return ("path" if target.startswith("file:") else "url"), None
     if _looks_like_path(target) and "@" not in target:
         return "path", None
-    if has_env_var(text):
+    if has_env_var(re.sub(r"://[^/@\s]*@", "://", text)):
         return "requirement", None  # pip expands it at install time; the planner warns
     try:
         requirement = Requirement(text)

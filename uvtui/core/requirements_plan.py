@@ -36,6 +36,7 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import AoT, Array, Table
 
 from uvtui.core.findings import Finding, Level, MigrationRefused
 from uvtui.core.requirements import (
@@ -124,7 +125,6 @@ class RequirementsPlan:
 class _Dependency:
     name: str  # as written
     key: tuple[str, str]  # (canonical name, marker)
-    display: str  # name with extras as written
     extras: set[str]
     parts: list[str]  # specifier parts as written, in order
     marker: str | None  # marker text as written
@@ -432,12 +432,11 @@ class _Planner:
         self.groups: dict[str, list[_Dependency]] = {"main": [], "dev": []}
         self.constraints: list[str] = []
         self.indexes: list[_Index] = []
-        self.trusted: list[tuple[str, tuple[str, int] | None, str]] = []
+        self.trusted: list[str] = []
         self.tool_uv: dict[str, object] = {}
         self.credential_vars: list[str] = []
         self.path_sources: list[str] = []
         self.pins: list[FreezePin] = []
-        self.extra_coverage: list[CoverageEntry] = []
         self.option_results: dict[tuple[str, int], list] = {}
         self.taken_names: list[str] = []  # names of indexes already in pyproject.toml
         self.freeze_files: set[str] = set()
@@ -543,7 +542,6 @@ class _Planner:
         return _Dependency(
             name=requirement.name,
             key=(canonicalize_name(requirement.name), str(requirement.marker or "")),
-            display=requirement.name,
             extras=set(requirement.extras),
             parts=_specifier_parts(text),
             marker=marker,
@@ -593,12 +591,16 @@ class _Planner:
             raise MigrationRefused(
                 "R4", f"{line.location}: cannot tell the package name of {redact(target_text)}"
             )
-        egg_req = Requirement(name_text) if requirement is None else requirement
+        try:
+            egg_req = Requirement(name_text) if requirement is None else requirement
+        except InvalidRequirement:
+            raise MigrationRefused(
+                "R4", f"{line.location}: {name_text!r} is not a package name"
+            ) from None
         extras = set(egg_req.extras)
         dependency = _Dependency(
             name=egg_req.name,
             key=(canonicalize_name(egg_req.name), marker or ""),
-            display=egg_req.name,
             extras=extras,
             parts=[],
             marker=marker,
@@ -766,7 +768,7 @@ class _Planner:
         if name in {"--index-url", "--extra-index-url", "--find-links"}:
             return self._index_option(name, value, line)
         if name == "--trusted-host":
-            self.trusted.append((value, (line.path, line.line) if line else None, value))
+            self.trusted.append(value)
             return ["trusted", value]
         if name == "--no-index":
             self.note(
@@ -859,7 +861,7 @@ class _Planner:
             i.netloc for i in self.indexes if i.netloc
         }
         allowed: list[str] = []
-        for host, _where, _value in self.trusted:
+        for host in self.trusted:
             if host in hosts and host not in allowed:
                 allowed.append(host)
         if allowed:
@@ -1116,25 +1118,39 @@ def _choose_freeze_files(
 
 
 # ---------------------------------------------------------------- pyproject rendering (§3.2)
+#
+# Existing tables get new keys inserted after their last plain key (tomlkit keeps every other
+# byte); tables the file lacks are rendered separately and appended, so the old text stays a
+# verbatim part of the new one.
 
 
-def _multiline_array(items: Iterable[tuple[str, str | None]]) -> tomlkit.items.Array:
+def _multiline_array(items: Iterable[tuple[str, str | None]]) -> Array:
     array = tomlkit.array()
     items = list(items)
     if not items:
         return array
     array.multiline(True)
-    for value, comment in items:
-        array.add_line(value, comment=comment) if comment else array.add_line(value)
-    array.add_line(indent="")
+    _add_lines(array, items)
     return array
 
 
-def _append_to_array(array, items: list[tuple[str, str | None]]) -> None:
+def _add_lines(array: Array, items: list[tuple[str, str | None]]) -> None:
     for value, comment in items:
-        array.add_line(value, comment=comment) if comment else array.add_line(value)
+        if comment:
+            array.add_line(value, comment=comment)
+        else:
+            array.add_line(value)
+    array.add_line(indent="")
+
+
+def _append_to_array(array: Array, items: list[tuple[str, str | None]]) -> None:
+    if not items:
+        return
     if "\n" in array.as_string():
-        array.add_line(indent="")
+        _add_lines(array, items)
+    else:
+        for value, _comment in items:
+            array.append(value)
 
 
 def _new_entries(
@@ -1169,97 +1185,157 @@ def _bare(dep: _Dependency) -> str:
     return f"{dep.name}{extras}{marker}"
 
 
-def _ensure_table(container, key: str, super_table: bool = False):
-    if key not in container:
-        container[key] = tomlkit.table(is_super_table=super_table)
-    return container[key]
+def _real_table(container, *keys: str) -> Table | None:
+    """The table at KEYS when the file defines it with its own header (not only sub-tables)."""
+    current = container
+    for key in keys:
+        current = current.get(key) if hasattr(current, "get") else None
+        if current is None:
+            return None
+    if isinstance(current, Table) and not current.is_super_table():
+        return current
+    return None
+
+
+def _insert_keys(table: Table, items: list[tuple[str, object]]) -> None:
+    """Insert after the table's last plain key, never after one of its sub-tables."""
+    body = table.value.body
+    plain = [k for k, v in body if k is not None and not isinstance(v, Table | AoT)]
+    for key, value in reversed(items):
+        if plain:
+            table.value._insert_after(plain[-1].key, key, value)
+        else:
+            table.value._insert_at(0, key, value)
+
+
+def _nested(document, *keys: str) -> Table:
+    """Create super tables down to the last key (rendered as one dotted header)."""
+    current = document
+    for index, key in enumerate(keys):
+        if key not in current:
+            current[key] = tomlkit.table(is_super_table=index < len(keys) - 1)
+        current = current[key]
+    return current
 
 
 def _render_pyproject(
-    document: tomlkit.TOMLDocument,
-    planner: _Planner,
-    project_name: str,
-    requires_python: str | None,
-) -> None:
-    project = document.get("project")
-    if project is None:
-        project = tomlkit.table()
-        document["project"] = project
+    old_text: str, planner: _Planner, project_name: str, requires_python: str | None
+) -> str:
+    document = tomlkit.parse(old_text)
+    appendix = tomlkit.document()
+    _render_project(document, appendix, planner, project_name, requires_python)
+    _render_dev_group(document, appendix, planner)
+    _render_tool_uv(document, appendix, planner)
+    text = tomlkit.dumps(document)
+    extra = tomlkit.dumps(appendix)
+    if not extra.strip():
+        return text
+    if text and not text.endswith("\n"):
+        text += "\n"
+    if text.strip() and not text.endswith("\n\n"):
+        text += "\n"
+    return text + extra.rstrip("\n") + "\n"
+
+
+def _render_project(document, appendix, planner, project_name, requires_python) -> None:
+    existing = _real_table(document, "project")
+    project = existing if existing is not None else {}
+    new_keys: list[tuple[str, object]] = []
     if "name" not in project:
-        project["name"] = project_name
+        new_keys.append(("name", project_name))
     if "version" not in project and "version" not in project.get("dynamic", []):
-        project["version"] = "0.1.0"
+        new_keys.append(("version", "0.1.0"))
     if requires_python and "requires-python" not in project:
-        project["requires-python"] = requires_python
-    main_entries = _new_entries(
-        list(project.get("dependencies", [])), planner.groups["main"], "[project].dependencies"
+        new_keys.append(("requires-python", requires_python))
+    entries = _new_entries(
+        list(project.get("dependencies", [])), planner.groups["main"], MAIN_TARGET
     )
     if "dependencies" in project:
-        _append_to_array(project["dependencies"], main_entries)
+        _append_to_array(project["dependencies"], entries)
     else:
-        project["dependencies"] = _multiline_array(main_entries)
-    if planner.groups["dev"]:
-        groups = document.get("dependency-groups", {})
-        dev_entries = _new_entries(
-            list(groups.get("dev", [])), planner.groups["dev"], "[dependency-groups].dev"
-        )
-        groups = _ensure_table(document, "dependency-groups")
-        if "dev" in groups:
-            _append_to_array(groups["dev"], dev_entries)
-        elif dev_entries:
-            groups["dev"] = _multiline_array(dev_entries)
-    _render_tool_uv(document, planner)
+        new_keys.append(("dependencies", _multiline_array(entries)))
+    if existing is not None:
+        _insert_keys(existing, new_keys)
+        return
+    table = _nested(appendix, "project")
+    for key, value in new_keys:
+        table[key] = value
 
 
-def _render_tool_uv(document: tomlkit.TOMLDocument, planner: _Planner) -> None:
+def _render_dev_group(document, appendix, planner) -> None:
+    if not planner.groups["dev"]:
+        return
+    existing = _real_table(document, "dependency-groups")
+    groups = existing if existing is not None else {}
+    entries = _new_entries(list(groups.get("dev", [])), planner.groups["dev"], DEV_TARGET)
+    if "dev" in groups:
+        _append_to_array(groups["dev"], entries)
+    elif existing is not None:
+        _insert_keys(existing, [("dev", _multiline_array(entries))])
+    elif entries:
+        _nested(appendix, "dependency-groups")["dev"] = _multiline_array(entries)
+
+
+def _render_tool_uv(document, appendix, planner: _Planner) -> None:
     settings: dict[str, object] = {}
     if planner.constraints:
         settings["constraint-dependencies"] = planner.constraints
     settings.update(planner.tool_uv)
+    uv = _real_table(document, "tool", "uv")
+    present = uv if uv is not None else {}
+    new_keys = [
+        (key, _multiline_array((v, None) for v in value) if isinstance(value, list) else value)
+        for key, value in settings.items()
+        if key not in present
+    ]
+    if new_keys and uv is not None:
+        _insert_keys(uv, new_keys)
+    elif new_keys:
+        table = _nested(appendix, "tool", "uv")
+        for key, value in new_keys:
+            table[key] = value
     sources = [dep for group in planner.groups.values() for dep in group if dep.source]
-    if not (settings or sources or planner.indexes):
-        return
-    tool = _ensure_table(document, "tool", super_table=True)
-    uv = tool.get("uv")
-    if uv is None:
-        uv = tomlkit.table(is_super_table=not settings)
-        tool["uv"] = uv
-    for key, value in settings.items():
-        if key in uv:
-            continue
-        uv[key] = _multiline_array((v, None) for v in value) if isinstance(value, list) else value
     if sources:
-        created = "sources" not in uv
-        table = _ensure_table(uv, "sources")
-        for dep in sources:
-            _add_source(table, dep)
-        if created and planner.indexes:
-            table.add(tomlkit.nl())
+        _render_sources(document, appendix, sources)
     if planner.indexes:
-        _add_indexes(uv, planner.indexes)
+        _render_indexes(document, appendix, planner.indexes)
 
 
-def _add_source(table, dep: _Dependency) -> None:
-    assert dep.source is not None
-    existing = table.get(dep.name)
+def _render_sources(document, appendix, sources: list[_Dependency]) -> None:
+    existing = _real_table(document, "tool", "uv", "sources")
+    present = existing if existing is not None else {}
+    new_items: list[tuple[str, object]] = []
+    for dep in sources:
+        assert dep.source is not None
+        if dep.name in present:
+            if dict(present[dep.name]) != dep.source:
+                raise MigrationRefused(
+                    "R3", f"[tool.uv.sources].{dep.name} already exists with another source"
+                )
+            continue
+        inline = tomlkit.inline_table()
+        inline.update(dep.source)
+        new_items.append((dep.name, inline))
     if existing is not None:
-        if dict(existing) != dep.source:
-            raise MigrationRefused(
-                "R3", f"[tool.uv.sources].{dep.name} already exists with another source"
-            )
+        _insert_keys(existing, new_items)
         return
-    inline = tomlkit.inline_table()
-    inline.update(dep.source)
-    table[dep.name] = inline
+    table = _nested(appendix, "tool", "uv", "sources")
+    for key, value in new_items:
+        table[key] = value
+    table.add(tomlkit.nl())
 
 
-def _add_indexes(uv, indexes: list[_Index]) -> None:
-    existing_urls = {str(entry.get("url", "")).rstrip("/") for entry in uv.get("index", [])}
+def _render_indexes(document, appendix, indexes: list[_Index]) -> None:
+    current = document.get("tool", {}).get("uv", {}).get("index")
+    existing_urls = {str(entry.get("url", "")).rstrip("/") for entry in current or []}
     new = [index for index in indexes if index.url.rstrip("/") not in existing_urls]
     if not new:
         return
-    if "index" not in uv:
-        uv["index"] = tomlkit.aot()
+    if current is None:
+        uv = _nested(appendix, "tool", "uv")
+        uv["index"] = current = tomlkit.aot()
+    elif not isinstance(current, AoT):
+        raise MigrationRefused("R4", "pyproject.toml: [tool.uv] index is not an array of tables")
     for index in new:
         entry = tomlkit.table()
         entry["name"] = index.name
@@ -1268,7 +1344,7 @@ def _add_indexes(uv, indexes: list[_Index]) -> None:
             entry["default"] = True
         if index.flat:
             entry["format"] = "flat"
-        uv["index"].append(entry)
+        current.append(entry)
 
 
 # ---------------------------------------------------------------- the plan
@@ -1367,8 +1443,9 @@ def plan_requirements(
     planner.reconcile_dev_with_main()
     planner.check_pins_against_direct()
 
-    _render_pyproject(document, planner, _project_name(root, project_name), requires_python)
-    new_text = tomlkit.dumps(document)
+    new_text = _render_pyproject(
+        old_text, planner, _project_name(root, project_name), requires_python
+    )
     tomllib.loads(new_text)
     if USERINFO_RE.search(new_text):
         raise MigrationRefused("R4", "internal error: a URL credential would reach pyproject.toml")
