@@ -245,6 +245,7 @@ class _State:
     faults: dict[str | None, FaultSetting] = field(default_factory=dict)
     requests: list[RecordedRequest] = field(default_factory=list)
     json_api: bool = True
+    arrivals: int = 0  # counted before answering, so a slow answer cannot land in a later test
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -349,6 +350,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         package = self._package_of(path)
         with state.lock:
+            state.arrivals += 1
             fault = state.faults.get(package) or state.faults.get(None)
         status, headers, body = self._answer(path, package, fault)
         etag = headers.get("ETag")
@@ -540,8 +542,9 @@ class LocalIndex:
 
     @property
     def request_count(self) -> int:
+        """Requests received so far (counted on arrival; `requests` lists answered ones)."""
         with self._server.state.lock:
-            return len(self._server.state.requests)
+            return self._server.state.arrivals
 
     def requests_for(self, package: str) -> list[RecordedRequest]:
         """Requests for `package`'s simple page or JSON metadata."""
