@@ -773,3 +773,24 @@ def test_existing_dev_group_and_sources_conflicts(tmp_path: Path) -> None:
         },
     )
     assert refused(clash).code == "R3"
+
+
+def test_image_constraint_files(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path,
+        {
+            "requirements.txt": "flask\n",
+            "pins.txt": "flask==3.0.3\n",
+            "limits.txt": "urllib3<2\n",
+        },
+    )
+    result = plan(root, image_constraint_files=["pins.txt", "limits.txt"])
+    assert result.freeze_file == "pins.txt"
+    assert result.constraint_files == ("limits.txt",)
+    assert parsed(result)["tool"]["uv"]["constraint-dependencies"] == ["urllib3<2"]
+
+
+def test_pre_flag_from_a_pip_command_line(tmp_path: Path) -> None:
+    root = tree(tmp_path, {"requirements.txt": "flask\n"})
+    result = plan(root, pip_env_options=[("--pre", "", "Dockerfile:9")])
+    assert parsed(result)["tool"]["uv"]["prerelease"] == "allow"

@@ -999,7 +999,14 @@ class _Classification:
     dev: set[str]
 
 
-def _classify(graph: RequirementGraph, freeze: set[str], image_installed: set[str]):
+def _constrained(graph: RequirementGraph, image_constraints: set[str]) -> set[str]:
+    """Files used with -c, by a requirement file or by a pip step of the image."""
+    return image_constraints | {t for targets in graph.constraints.values() for t in targets}
+
+
+def _classify(
+    graph: RequirementGraph, freeze: set[str], image_installed: set[str], constrained: set[str]
+) -> _Classification:
     """§2 rules 1-4.
 
     A file that rule 2 names main (requirements.txt, base, prod*, installed by the image) is a
@@ -1014,7 +1021,6 @@ def _classify(graph: RequirementGraph, freeze: set[str], image_installed: set[st
         for target in targets:
             if source not in _closure(graph.includes, [target]):
                 included.add(target)
-    constrained = {t for targets in graph.constraints.values() for t in targets}
     candidates = [f for f in sorted(graph.files) if f not in freeze | constrained]
     main_roots = [f for f in candidates if _root_rule(f, image_installed) == "main"]
     roots = [f for f in candidates if f not in included and f not in main_roots]
@@ -1044,9 +1050,10 @@ def _compiled_output(root: Path, rel: str) -> bool:
     return any(header in head for header in COMPILE_HEADERS)
 
 
-def _freeze_candidates(root: Path, graph: RequirementGraph, written: set[str]) -> list[str]:
+def _freeze_candidates(
+    root: Path, graph: RequirementGraph, written: set[str], constrained: set[str]
+) -> list[str]:
     """§2 freeze rules (a)-(d); a file other files -r include is never a freeze file."""
-    constrained = {t for targets in graph.constraints.values() for t in targets}
     included = {t for targets in graph.includes.values() for t in targets}
     found: list[str] = []
     for rel, lines in graph.files.items():
@@ -1083,15 +1090,16 @@ def _choose_freeze_files(
     graph: RequirementGraph,
     written: set[str],
     image_installed: set[str],
+    constrained: set[str],
     choice: set[str] | None,
     findings: list[Finding],
 ) -> tuple[dict[str, str], _Classification]:
     """Freeze files -> group, demoting a freeze file whose group has no direct file."""
-    candidates = set(_freeze_candidates(root, graph, written))
+    candidates = set(_freeze_candidates(root, graph, written, constrained))
     if choice is not None:
         candidates &= choice
     while True:
-        classes = _classify(graph, candidates, image_installed)
+        classes = _classify(graph, candidates, image_installed, constrained)
         groups = {rel: _freeze_group(rel, graph, classes) for rel in sorted(candidates)}
         orphans = [rel for rel, group in groups.items() if not getattr(classes, group)]
         if not orphans:
@@ -1368,6 +1376,7 @@ def plan_requirements(
     *,
     python_version: str | None,
     image_installed_files: Iterable[str] = (),
+    image_constraint_files: Iterable[str] = (),
     freeze_written_files: Iterable[str] = (),
     inline_requirements: Iterable[InlineRequirement] = (),
     pip_env_options: Iterable[tuple[str, str, str]] = (),
@@ -1377,9 +1386,17 @@ def plan_requirements(
 ) -> RequirementsPlan:
     """Plan pyproject.toml from the requirement files under ROOT (spec §2, §3.1, §3.2).
 
-    Raises MigrationRefused (R2-R6) when the migration cannot be done safely. `fallback_python`
-    is the user's --python (used after .python-version and runtime.txt); `freeze_choice`
-    names the freeze file(s) the user picked when several were found.
+    python_version: X.Y of the installing stage's base image, or None.
+    image_installed_files / image_constraint_files: files a pip step of the image uses with
+    -r / -c (main roots by §2 rule 2 / constraint or freeze files).
+    freeze_written_files: files written by `pip freeze > F` (§2 freeze rule a; missing ones
+    are ignored). inline_requirements: packages named on a pip command line (pattern g).
+    pip_env_options: (flag, value, "Dockerfile:N") from PIP_* variables or pip command lines;
+    flags spelled like pip's (--index-url, --extra-index-url, --trusted-host, --pre,
+    --find-links); `$NAME` in values counts as an environment variable.
+    fallback_python: the user's --python (after .python-version and runtime.txt).
+    freeze_choice: the freeze file(s) the user picked when a group had several.
+    Raises MigrationRefused (R2-R6) when the migration cannot be done safely.
     """
     detect_other_manager(root)
     pyproject = root / "pyproject.toml"
@@ -1395,7 +1412,13 @@ def plan_requirements(
 
     image_installed = set(image_installed_files)
     written = {rel for rel in freeze_written_files if (root / rel).is_file()}
-    entries = [*find_requirement_files(root), *sorted(image_installed), *sorted(written)]
+    image_constraints = set(image_constraint_files)
+    entries = [
+        *find_requirement_files(root),
+        *sorted(image_installed),
+        *sorted(image_constraints),
+        *sorted(written),
+    ]
     graph = load_requirement_graph(root, entries)
     findings: list[Finding] = []
     freeze_groups, classes = _choose_freeze_files(
@@ -1403,6 +1426,7 @@ def plan_requirements(
         graph,
         written,
         image_installed,
+        _constrained(graph, image_constraints),
         set(freeze_choice) if freeze_choice is not None else None,
         findings,
     )
@@ -1412,7 +1436,7 @@ def plan_requirements(
     planner.taken_names = _existing_index_names(document)
 
     visited: set[str] = set()
-    constraint_queue: list[str] = []
+    constraint_queue = [rel for rel in sorted(image_constraints) if rel not in freeze_groups]
     for rel in classes.main_roots:
         if rel not in visited:
             planner.walk(rel, "main", visited, constraint_queue)
@@ -1481,7 +1505,8 @@ def _split_source(source: str) -> tuple[str, int]:
 def _env_option_values(option: str, value: str) -> list[tuple[str, str | None]]:
     """PIP_* variables: space-separated lists; PIP_PRE is a boolean."""
     if option == "--pre":
-        truthy = value.strip().lower() not in {"", "0", "false", "no", "off"}
+        # the bare CLI flag comes with an empty value; PIP_PRE=0/false/no/off turns it off
+        truthy = value.strip().lower() not in {"0", "false", "no", "off"}
         return [("--pre", None)] if truthy else []
     if option in {"--extra-index-url", "--trusted-host", "--find-links"}:
         return [(option, item) for item in value.split()]
