@@ -200,7 +200,10 @@ def test_upgrade_segment_removed_pattern_i() -> None:
 
 
 def test_upgrade_alone_deletes_the_run(tmp_path: Path) -> None:
-    text = "FROM python:3.11-slim\nRUN pip install -U pip\nRUN pip install -r requirements.txt\n"
+    text = (
+        "FROM python:3.11-slim\nRUN pip install -U pip\nCOPY requirements.txt .\n"
+        "RUN pip install -r requirements.txt\n"
+    )
     root = write(tmp_path, text, files={"requirements.txt": "flask\n"})
     result = rewrite_dockerfile(
         inspect_dockerfile(root, "Dockerfile"), uv_version=UV, has_dev_group=False
@@ -371,3 +374,32 @@ def test_derived_stage_installs_dev_without_a_second_uv_copy(tmp_path: Path) -> 
     assert "FROM app AS dev\nRUN bin/uv-install --inexact\nRUN python3 <<EOF\n" in result.new_text
     assert "RUN bin/uv-install --no-dev --inexact\n" in result.new_text
     assert verify_dockerfile_rewrite(text, result.new_text) == []
+
+
+def test_bom_is_kept_and_pyproject_is_not_copied_twice(tmp_path: Path) -> None:
+    text = (
+        "\ufeffFROM python:3.11-slim\nWORKDIR /app\n"
+        "COPY --chmod=0644 pyproject.toml requirements.txt setup.cfg ./\n"
+        "RUN pip install --no-cache-dir -r requirements.txt\n"
+    )
+    root = write(tmp_path, text, files={"requirements.txt": "flask\n"})
+    facts = inspect_dockerfile(root, "Dockerfile")
+    assert facts.text == text
+    result = rewrite_dockerfile(facts, uv_version=UV, has_dev_group=False)
+    assert result.new_text.startswith("\ufeffFROM python:3.11-slim\nCOPY --from=")
+    assert "COPY --chmod=0644 pyproject.toml uv.lock* setup.cfg ./\n" in result.new_text
+    assert "COPY bin/uv-install ./bin/uv-install\n" in result.new_text
+    assert verify_dockerfile_rewrite(text, result.new_text) == []
+
+
+def test_verify_checks_the_copies_before_uv_runs() -> None:
+    facts, result = rewrite("system")
+    no_script = result.new_text.replace("COPY bin/uv-install ./bin/uv-install\n", "")
+    assert any(
+        "bin/uv-install is not copied" in p
+        for p in verify_dockerfile_rewrite(facts.text, no_script)
+    )
+    no_env = result.new_text.replace('  UV_PROJECT_ENVIRONMENT="/usr/local" \\\n', "")
+    assert any("O2" in p for p in verify_dockerfile_rewrite(facts.text, no_env))
+    exact = result.new_text.replace("--no-dev --inexact", "--no-dev")
+    assert any("O5" in p for p in verify_dockerfile_rewrite(facts.text, exact))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass, replace
 
 import dockerfile
 
@@ -42,7 +43,7 @@ _UV_SOURCES = frozenset({"pyproject.toml", "uv.lock*", "bin/uv-install"})
 
 def _parse(text: str, label: str, problems: list[str]) -> list[dockerfile.Command] | None:
     try:
-        return list(dockerfile.parse_string(text))
+        return list(dockerfile.parse_string(text.removeprefix("\ufeff")))
     except dockerfile.GoParseError as exc:
         problems.append(f"{label} Dockerfile does not parse: {exc}")
         return None
@@ -177,38 +178,67 @@ def _stage_slices(cmds: list[dockerfile.Command]) -> list[list[dockerfile.Comman
     return stages
 
 
+@dataclass
+class _StageOrder:
+    """What a stage has (or inherits) when a uv RUN comes: O1-O3 ingredients."""
+
+    uv: bool = False
+    env_target: str | None = None
+    script: bool = False  # bin/uv-install copied
+    project: bool = False  # pyproject.toml copied
+
+
+def _copied(cmd: dockerfile.Command) -> set[str]:
+    if cmd.cmd not in {"COPY", "ADD"} or any(f.startswith("--from=") for f in cmd.flags):
+        return set()
+    return {s.removeprefix("./").rstrip("/") or "." for s in cmd.value[:-1]}
+
+
 def _order_problems(cmds: list[dockerfile.Command]) -> list[str]:
     problems: list[str] = []
-    with_uv: dict[str, bool] = {}
-    with_env: dict[str, str | None] = {}
-    for stage in _stage_slices(cmds):
+    stages: dict[str, _StageOrder] = {}
+    for index, stage in enumerate(_stage_slices(cmds)):
         values = stage[0].value
-        base = values[0] if values else ""
-        alias = values[2] if len(values) >= 3 else str(len(with_uv))
-        inherited_uv = with_uv.get(base, False)
-        env_target = with_env.get(base)
-        has_uv = inherited_uv or (len(stage) > 1 and bool(_UV_COPY.match(stage[1].original)))
+        alias = values[2] if len(values) >= 3 else str(index)
+        state = replace(stages.get(values[0] if values else "", _StageOrder()))
+        if len(stage) > 1 and _UV_COPY.match(stage[1].original):
+            state.uv = True
         for position, cmd in enumerate(stage):
+            sources = _copied(cmd)
+            state.script |= bool(sources & {"bin/uv-install", "bin", "bin/*", "."})
+            state.project |= bool(sources & {"pyproject.toml", "."})
             if cmd.cmd == "ENV" and "UV_PROJECT_ENVIRONMENT" in cmd.value[::2]:
-                env_target = _env_value(cmd, "UV_PROJECT_ENVIRONMENT")
-                if not {"UV_COMPILE_BYTECODE", "UV_LINK_MODE", "UV_PYTHON_DOWNLOADS"} <= set(
-                    cmd.value[::2]
-                ):
-                    problems.append(f"line {cmd.start_line}: ENV block incomplete (O2)")
-                after = stage[position + 1] if position + 1 < len(stage) else None
-                if after is None or not _is_uv_insert(after):
-                    problems.append(f"line {cmd.start_line}: ENV block not before the deps (O2)")
+                state.env_target = _env_value(cmd, "UV_PROJECT_ENVIRONMENT")
+                problems += _env_block_problems(cmd, stage[position + 1 : position + 2])
             if cmd.cmd == "RUN" and _UV_RUN.search(cmd.original):
-                if not has_uv:
-                    problems.append(
-                        f"line {cmd.start_line}: uv used but not copied after FROM (O1)"
-                    )
-                if env_target is None:
-                    problems.append(f"line {cmd.start_line}: uv used before the ENV block (O2)")
-                elif env_target.rstrip("/") in SYSTEM_PREFIXES and "--inexact" not in cmd.original:
-                    problems.append(f"line {cmd.start_line}: system prefix without --inexact (O5)")
-        with_uv[alias] = has_uv
-        with_env[alias] = env_target
+                problems += _uv_run_problems(cmd, state)
+        stages[alias] = state
+    return problems
+
+
+def _env_block_problems(cmd: dockerfile.Command, after: list[dockerfile.Command]) -> list[str]:
+    problems = []
+    if not {"UV_COMPILE_BYTECODE", "UV_LINK_MODE", "UV_PYTHON_DOWNLOADS"} <= set(cmd.value[::2]):
+        problems.append(f"line {cmd.start_line}: ENV block incomplete (O2)")
+    if not after or not _is_uv_insert(after[0]):
+        problems.append(f"line {cmd.start_line}: ENV block not right before the deps (O2)")
+    return problems
+
+
+def _uv_run_problems(cmd: dockerfile.Command, state: _StageOrder) -> list[str]:
+    line = cmd.start_line
+    problems = []
+    if not state.uv:
+        problems.append(f"line {line}: uv used but not copied right after FROM (O1)")
+    if state.env_target is None:
+        problems.append(f"line {line}: uv used before the ENV block (O2)")
+    elif state.env_target.rstrip("/") in SYSTEM_PREFIXES and "--inexact" not in cmd.original:
+        problems.append(f"line {line}: system prefix without --inexact (O5)")
+    bind = any("source=pyproject.toml" in f for f in cmd.flags)
+    if not (state.project or bind or "env -C" in cmd.original or "(cd " in cmd.original):
+        problems.append(f"line {line}: pyproject.toml is not copied before uv runs (O3)")
+    if "uv-install" in cmd.original and not state.script:
+        problems.append(f"line {line}: bin/uv-install is not copied before it runs (O3)")
     return problems
 
 

@@ -304,7 +304,7 @@ class _Reader:
         self.root, self.rel, self.text = root, rel, text
         self.lines = text.splitlines(keepends=True)
         try:
-            self.commands = list(dockerfile.parse_string(text))
+            self.commands = list(dockerfile.parse_string(text.removeprefix("\ufeff")))
         except dockerfile.GoParseError as exc:
             raise MigrationRefused("R4", f"{rel}:{_error_line(text)}: {exc}") from exc
         self.homes, self.uids = _users(self.commands)
@@ -580,8 +580,10 @@ def _setup_py_only(root: Path) -> bool:
 
 def inspect_dockerfile(root: Path, rel: str) -> DockerfileFacts:
     """Read one Dockerfile; a parse error is refusal R4 with file:line."""
-    raw = (root / rel).read_bytes()
-    text = raw.decode("utf-8-sig") if raw.startswith(b"\xef\xbb\xbf") else raw.decode("utf-8")
+    try:
+        text = (root / rel).read_bytes().decode("utf-8")  # a BOM stays part of the text
+    except UnicodeDecodeError as exc:
+        raise MigrationRefused("R4", f"{rel}:1: not UTF-8 text ({exc.reason})") from exc
     reader = _Reader(root, rel, text)
     reader.script_freezes = []
     reader.read()

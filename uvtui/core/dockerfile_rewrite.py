@@ -15,6 +15,7 @@ from uvtui.core.findings import Finding, Level, MigrationRefused
 
 _UV_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 _INSTALL_KINDS = frozenset({"requirements", "wheel", "project"})
+_UV_FILES = frozenset({"pyproject.toml", "./pyproject.toml", "uv.lock", "./uv.lock", "uv.lock*"})
 _BIN_SOURCES = frozenset({".", "./", "bin", "bin/", "./bin", "./bin/", "bin/*", "bin/uv-install"})
 
 
@@ -383,7 +384,11 @@ def _new_dest(copy: CopyStep) -> str:
 
 def _rewrite_copy(splices: _Splices, copy: CopyStep, known: set[str], first: bool) -> str | None:
     raw = splices.raw(copy.line, copy.end_line)
-    keep = [s for s in copy.sources if not _is_requirement_source(s, known)]
+    keep = [
+        s
+        for s in copy.sources
+        if not _is_requirement_source(s, known) and not (first and s in _UV_FILES)
+    ]
     sources = (["pyproject.toml", "uv.lock*"] if first else []) + keep
     if not sources:
         return None
