@@ -147,6 +147,7 @@ def plan_migration(
     project_env: str | None = None,
     remove_requirements: bool = False,
     env: Mapping[str, str] | None = None,
+    freeze_choice: Iterable[str] | None = None,
 ) -> MigrationPlan:
     """Plan the whole migration of the project at root; nothing under root is written.
 
@@ -158,7 +159,7 @@ def plan_migration(
         raise UvtuiError(f"{root} is not a directory.")
     detect_other_manager(root)
     image_uv = _checked_uv_version(uv_version) if uv_version else local_uv_version(env)
-    inputs = _detect(root, python)
+    inputs = _detect(root, python, freeze_choice)
     rewrites = _rewrite_dockerfiles(inputs, image_uv, project_env)
     locked = _lock_without_drift(root, inputs.requirements, env)
     changes = _file_changes(root, inputs, rewrites, locked, remove_requirements)
@@ -223,7 +224,7 @@ def undo_migration(root: Path) -> AppliedChange | None:
 # -- detection ----------------------------------------------------------------------------------
 
 
-def _detect(root: Path, python: str | None) -> _Inputs:
+def _detect(root: Path, python: str | None, freeze_choice: Iterable[str] | None) -> _Inputs:
     facts = tuple(inspect_dockerfile(root, rel) for rel in find_dockerfiles(root))
     has_pip_step = any(f.pip_steps for f in facts)
     if not has_pip_step and not find_requirement_files(root):
@@ -238,7 +239,9 @@ def _detect(root: Path, python: str | None) -> _Inputs:
         root,
         python_version=image_python,
         fallback_python=python,
+        freeze_choice=freeze_choice,
         image_installed_files=_union(f.installed_requirement_files for f in facts),
+        image_constraint_files=_union(f.constraint_files for f in facts),
         freeze_written_files=_union(f.freeze_written_files for f in facts),
         inline_requirements=tuple(
             InlineRequirement(text, source) for f in facts for text, source in f.inline_requirements
