@@ -794,3 +794,16 @@ def test_pre_flag_from_a_pip_command_line(tmp_path: Path) -> None:
     root = tree(tmp_path, {"requirements.txt": "flask\n"})
     result = plan(root, pip_env_options=[("--pre", "", "Dockerfile:9")])
     assert parsed(result)["tool"]["uv"]["prerelease"] == "allow"
+
+
+def test_files_the_image_writes_itself_may_be_missing(tmp_path: Path) -> None:
+    root = tree(tmp_path, {"requirements.txt": "flask\n"})
+    result = plan(
+        root,
+        image_installed_files=["requirements.txt"],
+        image_constraint_files=["requirements-lock.txt"],
+        freeze_written_files=["requirements-lock.txt"],
+    )
+    assert result.freeze_file is None
+    assert parsed(result)["project"]["dependencies"] == ["flask"]
+    assert refused(root, image_constraint_files=["elsewhere.txt"]).code == "R4"

@@ -35,6 +35,7 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 from packaging.version import InvalidVersion, Version
+from tomlkit import TOMLDocument
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import AoT, Array, Table
 
@@ -144,6 +145,16 @@ class _Dependency:
         extras = f"[{','.join(sorted(self.extras))}]" if self.extras else ""
         marker = f"; {self.marker}" if self.marker else ""
         return f"{self.name}{extras}{','.join(self.parts)}{marker}"
+
+
+@dataclass(frozen=True)
+class _OptionResult:
+    """What one option became; a --trusted-host is decided once every index is known."""
+
+    carried: bool
+    target: str | None
+    code: str | None
+    trusted_host: str | None = None
 
 
 @dataclass
@@ -437,17 +448,21 @@ class _Planner:
         self.credential_vars: list[str] = []
         self.path_sources: list[str] = []
         self.pins: list[FreezePin] = []
-        self.option_results: dict[tuple[str, int], list] = {}
+        self.option_results: dict[tuple[str, int], list[_OptionResult]] = {}
         self.taken_names: list[str] = []  # names of indexes already in pyproject.toml
         self.freeze_files: set[str] = set()
 
     # -- findings and decisions
 
-    def note(self, code: str, message: str, where: RequirementLine | None, level=Level.WARNING):
+    def note(
+        self, code: str, message: str, where: RequirementLine | None, level: Level = Level.WARNING
+    ) -> None:
         path, line = (where.path, where.line) if where else (None, None)
         self.findings.append(Finding(code, message, level, path, line))
 
-    def decide(self, line: RequirementLine, carried: bool, target: str | None, code: str | None):
+    def decide(
+        self, line: RequirementLine, carried: bool, target: str | None, code: str | None
+    ) -> None:
         self.decisions[(line.path, line.line)] = (carried, target, code)
 
     # -- walking files
@@ -466,7 +481,9 @@ class _Planner:
             else:
                 self.map_requirement(line, role)
 
-    def _include(self, line, role, visited, constraint_queue) -> None:
+    def _include(
+        self, line: RequirementLine, role: str, visited: set[str], constraint_queue: list[str]
+    ) -> None:
         if has_env_var(line.value or ""):
             self.decide(line, False, None, "W-ENVVAR")
             self.note("W-ENVVAR", f"-r {line.value} uses an environment variable.", line)
@@ -537,7 +554,9 @@ class _Planner:
         target, duplicate_code = self.add_dependency(group, dependency, line)
         self.decide(line, True, target, code or duplicate_code)
 
-    def _plain_dependency(self, line, requirement: Requirement, text: str) -> _Dependency:
+    def _plain_dependency(
+        self, line: RequirementLine, requirement: Requirement, text: str
+    ) -> _Dependency:
         marker = _marker_text(text) if requirement.marker else None
         return _Dependency(
             name=requirement.name,
@@ -668,7 +687,9 @@ class _Planner:
             self.path_sources.append(relative)
         return source
 
-    def add_dependency(self, group: str, dependency: _Dependency, line) -> tuple[str, str | None]:
+    def add_dependency(
+        self, group: str, dependency: _Dependency, line: RequirementLine
+    ) -> tuple[str, str | None]:
         """Add to a group, merging a duplicate; returns (coverage target, warning code)."""
         target = MAIN_TARGET if group == "main" else DEV_TARGET
         if dependency.source:
@@ -679,7 +700,7 @@ class _Planner:
         self.groups[group].append(dependency)
         return target, None
 
-    def _merge(self, existing: _Dependency, new: _Dependency, line) -> str | None:
+    def _merge(self, existing: _Dependency, new: _Dependency, line: RequirementLine) -> str | None:
         where = f"{new.origin} and {existing.origin}"
         existing.lines.extend(new.lines)
         if existing.source or new.source:
@@ -706,7 +727,7 @@ class _Planner:
         existing.text = ""
         return self._duplicate_warning(line, existing)
 
-    def _duplicate_info(self, line, existing: _Dependency) -> None:
+    def _duplicate_info(self, line: RequirementLine, existing: _Dependency) -> None:
         self.note(
             "I-DUPLICATE",
             f"{existing.name} is already listed at {existing.origin}; kept once.",
@@ -714,7 +735,7 @@ class _Planner:
             Level.INFO,
         )
 
-    def _duplicate_warning(self, line, existing: _Dependency) -> str:
+    def _duplicate_warning(self, line: RequirementLine, existing: _Dependency) -> str:
         self.note(
             "W-DUPLICATE",
             f"{existing.name} also listed at {existing.origin}; joined as {existing.render()}.",
@@ -758,54 +779,53 @@ class _Planner:
 
     # -- options
 
-    def map_options(self, line, options: Iterable[tuple[str, str | None]]) -> None:
+    def map_options(self, line: RequirementLine, options: Iterable[tuple[str, str | None]]) -> None:
         results = [self._option(name, value, line) for name, value in options]
         self.option_results[(line.path, line.line)] = results
 
-    def _option(self, name: str, value: str | None, line) -> list:
-        """Result: [carried, target, code]; trusted hosts are decided in finish_options()."""
+    def _option(self, name: str, value: str | None, line: RequirementLine) -> _OptionResult:
         value = value or ""
         if name in {"--index-url", "--extra-index-url", "--find-links"}:
             return self._index_option(name, value, line)
         if name == "--trusted-host":
             self.trusted.append(value)
-            return ["trusted", value]
+            return _OptionResult(False, None, "W-TRUSTED-HOST", trusted_host=value)
         if name == "--no-index":
             self.note(
                 "W-NO-INDEX", "--no-index is not carried; uv uses the configured indexes.", line
             )
-            return [False, None, "W-NO-INDEX"]
+            return _OptionResult(False, None, "W-NO-INDEX")
         if name == "--pre":
             self.tool_uv["prerelease"] = "allow"
             self.note(
                 "W-PRE-GLOBAL", '--pre becomes prerelease = "allow" for the whole resolution.', line
             )
-            return [True, "[tool.uv].prerelease", "W-PRE-GLOBAL"]
+            return _OptionResult(True, "[tool.uv].prerelease", "W-PRE-GLOBAL")
         if name == "--require-hashes":
             self.note(
                 "I-HASH", "--require-hashes dropped: uv.lock records hashes.", line, Level.INFO
             )
-            return [False, None, "I-HASH"]
+            return _OptionResult(False, None, "I-HASH")
         if name in {"--only-binary", "--no-binary"}:
             return self._binary_option(name, value, line)
         self.note("W-OPTION", f"{name} is not carried.", line)
-        return [False, None, "W-OPTION"]
+        return _OptionResult(False, None, "W-OPTION")
 
-    def _binary_option(self, name: str, value: str, line) -> list:
+    def _binary_option(self, name: str, value: str, line: RequirementLine) -> _OptionResult:
         key = "no-build" if name == "--only-binary" else "no-binary"
         packages = [item.strip() for item in value.split(",") if item.strip()]
         if ":none:" in packages or not packages:
             self.note("W-OPTION", f"{name} {value} is not carried.", line)
-            return [False, None, "W-OPTION"]
+            return _OptionResult(False, None, "W-OPTION")
         if ":all:" in packages:
             self.tool_uv[key] = True
-            return [True, f"[tool.uv].{key}", None]
+            return _OptionResult(True, f"[tool.uv].{key}", None)
         listed = self.tool_uv.setdefault(f"{key}-package", [])
         assert isinstance(listed, list)
         listed.extend(p for p in packages if p not in listed)
-        return [True, f"[tool.uv].{key}-package", None]
+        return _OptionResult(True, f"[tool.uv].{key}-package", None)
 
-    def _index_option(self, name: str, value: str, line) -> list:
+    def _index_option(self, name: str, value: str, line: RequirementLine) -> _OptionResult:
         url, had_credentials = strip_userinfo(value)
         if has_env_var(url):
             self.note(
@@ -813,8 +833,10 @@ class _Planner:
                 f"{name} {redact(value)} uses an environment variable; not carried.",
                 line,
             )
-            return [False, None, "W-ENVVAR"]
-        index = self._add_index(url, default=name == "--index-url", flat=name == "--find-links")
+            return _OptionResult(False, None, "W-ENVVAR")
+        index = self._add_index(
+            url, line, default=name == "--index-url", flat=name == "--find-links"
+        )
         code = None
         if name == "--extra-index-url":
             code = "W-INDEX-STRATEGY"
@@ -835,9 +857,9 @@ class _Planner:
                 f"credentials removed from index {index.name}; set {username} and {password}.",
                 line,
             )
-        return [True, f"[[tool.uv.index]] {index.name}", code]
+        return _OptionResult(True, f"[[tool.uv.index]] {index.name}", code)
 
-    def _add_index(self, url: str, *, default: bool, flat: bool) -> _Index:
+    def _add_index(self, url: str, line: RequirementLine, *, default: bool, flat: bool) -> _Index:
         for index in self.indexes:
             if index.url.rstrip("/") == url.rstrip("/"):
                 return index
@@ -846,7 +868,7 @@ class _Planner:
             self.note(
                 "W-INDEX-STRATEGY",
                 f"a second --index-url {url} is added as an extra index.",
-                None,
+                line,
             )
         name = index_name_for(url, [index.name for index in self.indexes] + self.taken_names)
         parts = urlsplit(url)
@@ -867,32 +889,30 @@ class _Planner:
         if allowed:
             self.tool_uv["allow-insecure-host"] = allowed
         for key, results in self.option_results.items():
-            decided = []
-            for result in results:
-                if result[0] == "trusted":
-                    carried = result[1] in hosts
-                    target = "[tool.uv].allow-insecure-host" if carried else None
-                    decided.append([carried, target, "W-TRUSTED-HOST"])
-                    self.findings.append(
-                        Finding(
-                            "W-TRUSTED-HOST",
-                            f"--trusted-host {result[1]}: "
-                            + (
-                                "uv allows insecure connections to it (allow-insecure-host)."
-                                if carried
-                                else "not the host of a carried index; nothing written."
-                            ),
-                            Level.WARNING,
-                            key[0],
-                            key[1],
-                        )
-                    )
-                else:
-                    decided.append(result)
-            carried = any(r[0] for r in decided)
-            targets = [r[1] for r in decided if r[1]]
-            codes = [r[2] for r in decided if r[2]]
-            self.decisions[key] = (carried, "; ".join(targets) or None, codes[0] if codes else None)
+            decided = [self._trusted_host(key, r, hosts) if r.trusted_host else r for r in results]
+            targets = [r.target for r in decided if r.target]
+            codes = [r.code for r in decided if r.code]
+            self.decisions[key] = (
+                any(r.carried for r in decided),
+                "; ".join(targets) or None,
+                codes[0] if codes else None,
+            )
+
+    def _trusted_host(
+        self, key: tuple[str, int], result: _OptionResult, hosts: set[str]
+    ) -> _OptionResult:
+        host = result.trusted_host
+        carried = host in hosts
+        outcome = (
+            "uv allows insecure connections to it (allow-insecure-host)."
+            if carried
+            else "not the host of a carried index; nothing written."
+        )
+        self.findings.append(
+            Finding("W-TRUSTED-HOST", f"--trusted-host {host}: {outcome}", path=key[0], line=key[1])
+        )
+        target = "[tool.uv].allow-insecure-host" if carried else None
+        return _OptionResult(carried, target, "W-TRUSTED-HOST")
 
     # -- freeze files
 
@@ -1193,7 +1213,7 @@ def _bare(dep: _Dependency) -> str:
     return f"{dep.name}{extras}{marker}"
 
 
-def _real_table(container, *keys: str) -> Table | None:
+def _real_table(container: TOMLDocument, *keys: str) -> Table | None:
     """The table at KEYS when the file defines it with its own header (not only sub-tables)."""
     current = container
     for key in keys:
@@ -1216,7 +1236,7 @@ def _insert_keys(table: Table, items: list[tuple[str, object]]) -> None:
             table.value._insert_at(0, key, value)
 
 
-def _nested(document, *keys: str) -> Table:
+def _nested(document: TOMLDocument, *keys: str) -> Table:
     """Create super tables down to the last key (rendered as one dotted header)."""
     current = document
     for index, key in enumerate(keys):
@@ -1245,7 +1265,13 @@ def _render_pyproject(
     return text + extra.rstrip("\n") + "\n"
 
 
-def _render_project(document, appendix, planner, project_name, requires_python) -> None:
+def _render_project(
+    document: TOMLDocument,
+    appendix: TOMLDocument,
+    planner: _Planner,
+    project_name: str,
+    requires_python: str | None,
+) -> None:
     existing = _real_table(document, "project")
     project = existing if existing is not None else {}
     new_keys: list[tuple[str, object]] = []
@@ -1270,7 +1296,7 @@ def _render_project(document, appendix, planner, project_name, requires_python) 
         table[key] = value
 
 
-def _render_dev_group(document, appendix, planner) -> None:
+def _render_dev_group(document: TOMLDocument, appendix: TOMLDocument, planner: _Planner) -> None:
     if not planner.groups["dev"]:
         return
     existing = _real_table(document, "dependency-groups")
@@ -1284,7 +1310,7 @@ def _render_dev_group(document, appendix, planner) -> None:
         _nested(appendix, "dependency-groups")["dev"] = _multiline_array(entries)
 
 
-def _render_tool_uv(document, appendix, planner: _Planner) -> None:
+def _render_tool_uv(document: TOMLDocument, appendix: TOMLDocument, planner: _Planner) -> None:
     settings: dict[str, object] = {}
     if planner.constraints:
         settings["constraint-dependencies"] = planner.constraints
@@ -1309,7 +1335,9 @@ def _render_tool_uv(document, appendix, planner: _Planner) -> None:
         _render_indexes(document, appendix, planner.indexes)
 
 
-def _render_sources(document, appendix, sources: list[_Dependency]) -> None:
+def _render_sources(
+    document: TOMLDocument, appendix: TOMLDocument, sources: list[_Dependency]
+) -> None:
     existing = _real_table(document, "tool", "uv", "sources")
     present = existing if existing is not None else {}
     new_items: list[tuple[str, object]] = []
@@ -1333,7 +1361,7 @@ def _render_sources(document, appendix, sources: list[_Dependency]) -> None:
     table.add(tomlkit.nl())
 
 
-def _render_indexes(document, appendix, indexes: list[_Index]) -> None:
+def _render_indexes(document: TOMLDocument, appendix: TOMLDocument, indexes: list[_Index]) -> None:
     current = document.get("tool", {}).get("uv", {}).get("index")
     existing_urls = {str(entry.get("url", "")).rstrip("/") for entry in current or []}
     new = [index for index in indexes if index.url.rstrip("/") not in existing_urls]
@@ -1362,7 +1390,7 @@ def _project_name(root: Path, given: str | None) -> str:
     return given or str(canonicalize_name(root.resolve().name)) or "app"
 
 
-def _existing_index_names(document: tomlkit.TOMLDocument) -> list[str]:
+def _existing_index_names(document: TOMLDocument) -> list[str]:
     indexes = document.get("tool", {}).get("uv", {}).get("index", [])
     return [str(entry.get("name")) for entry in indexes if entry.get("name")]
 
@@ -1410,9 +1438,11 @@ def plan_requirements(
     if requires_python is None:
         requires_python = f">={resolve_python_version(root, python_version, fallback_python)}"
 
-    image_installed = set(image_installed_files)
-    written = {rel for rel in freeze_written_files if (root / rel).is_file()}
-    image_constraints = set(image_constraint_files)
+    # a file the image writes itself (pip freeze > F) need not be in the repository
+    generated = {rel for rel in freeze_written_files if not (root / rel).is_file()}
+    written = set(freeze_written_files) - generated
+    image_installed = set(image_installed_files) - generated
+    image_constraints = set(image_constraint_files) - generated
     entries = [
         *find_requirement_files(root),
         *sorted(image_installed),
