@@ -807,3 +807,25 @@ def test_files_the_image_writes_itself_may_be_missing(tmp_path: Path) -> None:
     assert result.freeze_file is None
     assert parsed(result)["project"]["dependencies"] == ["flask"]
     assert refused(root, image_constraint_files=["elsewhere.txt"]).code == "R4"
+
+
+def test_path_with_extras_and_url_credentials(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path,
+        {
+            "requirements.txt": (
+                "-e ./libs/shared[redis]\n"
+                "remote @ https://deploy:hunter2@files.example.org/remote-1.0.tar.gz\n"
+            ),
+            "libs/shared/setup.cfg": "[metadata]\nname = shared\n",
+        },
+    )
+    result = plan(root)
+    data = parsed(result)
+    assert data["project"]["dependencies"] == ["shared[redis]", "remote"]
+    assert data["tool"]["uv"]["sources"] == {
+        "shared": {"path": "./libs/shared", "editable": True},
+        "remote": {"url": "https://files.example.org/remote-1.0.tar.gz"},
+    }
+    assert result.coverage[1].code == "W-URL-CRED"
+    assert_no_secret(result, ["hunter2", "deploy"])

@@ -579,6 +579,7 @@ class _Planner:
         if requirement is None:
             target_text, marker = _split_url_marker(line.requirement_text)
         code: str | None = None
+        path_extras = None
         url_part, _, fragment = (target_text or "").partition("#")
         egg = _fragment(fragment).get("egg")
         if target_text.startswith(VCS_PREFIXES):
@@ -599,6 +600,10 @@ class _Planner:
             if egg is None:
                 egg = _name_from_archive_url(url)
         else:
+            # pip accepts extras after a local path: `-e ./libs/shared[redis]`
+            path_extras = re.match(r"^(.*?)(\[[^\]]*\])$", url_part)
+            if path_extras:
+                url_part = path_extras.group(1)
             source = self._path_source(line, url_part)
             if source is None:
                 return None
@@ -606,6 +611,8 @@ class _Planner:
         local = source.get("path")
         if name_text is None and local:
             name_text = local_package_name(self.root, posixpath.normpath(local), line.location)
+            if path_extras:
+                name_text += path_extras.group(2)
         if name_text is None:
             raise MigrationRefused(
                 "R4", f"{line.location}: cannot tell the package name of {redact(target_text)}"
