@@ -1021,7 +1021,6 @@ def _closure(edges: dict[str, list[str]], starts: Iterable[str]) -> set[str]:
 class _Classification:
     main_roots: list[str]
     dev_roots: list[str]
-    unreferenced_roots: list[str]
     main: set[str]  # every file reached by -r from a main root
     dev: set[str]
 
@@ -1053,16 +1052,13 @@ def _classify(
     roots = [f for f in candidates if f not in included and f not in main_roots]
     dev_roots = [f for f in roots if _root_rule(f, image_installed) == "dev"]
     main = _closure(graph.includes, main_roots)
-    unreferenced: list[str] = []
     for rel in roots:
-        if rel in dev_roots or rel in main:
-            continue
-        if (_closure(graph.includes, [rel]) - {rel}) & main:
+        # rule 3; what no rule claims stays unvisited and is reported as unreferenced (rule 4)
+        reaches_main = (_closure(graph.includes, [rel]) - {rel}) & main
+        if rel not in dev_roots and rel not in main and reaches_main:
             dev_roots.append(rel)
-        else:
-            unreferenced.append(rel)
     dev = _closure(graph.includes, dev_roots) - main
-    return _Classification(main_roots, sorted(dev_roots), unreferenced, main, dev)
+    return _Classification(main_roots, sorted(dev_roots), main, dev)
 
 
 def _pins_only(lines: list[RequirementLine]) -> bool:
