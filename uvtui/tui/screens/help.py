@@ -17,13 +17,12 @@ BUILT_IN_KEYS = (
     ("↑ ↓ pgup pgdn", "Move in the table or tree"),
     ("enter / space", "Expand or collapse a tree node"),
     ("ctrl+p", "Command palette"),
-    ("escape", "Clear the filter / close this screen"),
 )
 
 
 def help_table(bindings: list[tuple[str, str]]) -> Table:
     table = Table(show_header=False, box=None, padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
+    table.add_column(style="bold", no_wrap=True, min_width=16)
     table.add_column()
     for key, description in [*bindings, *BUILT_IN_KEYS]:
         table.add_row(key, description)

@@ -54,7 +54,7 @@ class MainScreen(Screen[None]):
         Binding("r", "recheck", "Re-check", tooltip="Ask the index again (reload on errors)"),
         Binding("L", "lock", "Lock", show=False, tooltip="Create or refresh uv.lock"),
         Binding("M", "migrate", "Migrate", show=False, tooltip="Migrate a pip project to uv"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="Clear the filter"),
     ]
 
     def __init__(self, config: AppConfig) -> None:
@@ -165,12 +165,17 @@ class MainScreen(Screen[None]):
 
     def start_check(self) -> None:
         pending = [row for row in self._base_rows.values() if row.status is CheckStatus.PENDING]
-        total = len({row.name for row in pending})
+        names = {row.name for row in pending}
+        total = len(names)
         if not total:
             self.query_one(StatusLine).show("nothing to check on the index")
             return
         self.checking = True
-        self.query_one(DependencyTable).update_rows(pending)
+        table = self.query_one(DependencyTable)
+        if any(
+            row.status is not CheckStatus.PENDING for row in table.all_rows if row.name in names
+        ):
+            table.update_rows(pending)  # a re-check: back to "checking" until answers come
         self.query_one(StatusLine).show(f"{self._mode}checking 0/{total}…", 0, total)
         self.check_index(pending, self.allow_prereleases)
 
