@@ -200,3 +200,12 @@ def test_paths_outside_the_root_are_refused(tree: Path) -> None:
 def test_backups_are_ignored_by_git(tree: Path) -> None:
     apply_plan(ChangePlan(tree, (FileChange("new.txt", None, b"x\n"),)))
     assert (tree / ".uvtui" / ".gitignore").read_text().endswith("*\n")
+
+
+def test_new_files_without_a_mode_follow_the_umask(tree: Path) -> None:
+    previous = os.umask(0o027)
+    try:
+        apply_plan(ChangePlan(tree, (FileChange("fresh.txt", None, b"x\n"),)))
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tree / "fresh.txt").stat().st_mode) == 0o640

@@ -10,9 +10,9 @@ import contextlib
 import difflib
 import json
 import os
+import secrets
 import shutil
 import stat
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -274,29 +274,32 @@ def _apply_one(root: Path, change: FileChange, old_mode: int | None, journal: _W
         return
     _make_parents(path.parent, root, journal)
     mode = change.mode if change.mode is not None else old_mode
-    if mode is None:
-        mode = 0o666 & ~_umask()
     _atomic_write(path, change.new, mode, journal, previous=(change.old, old_mode))
 
 
 def _atomic_write(
     path: Path,
     data: bytes,
-    mode: int,
+    mode: int | None,
     journal: _Written,
     previous: tuple[bytes | None, int | None] | None = None,
 ) -> None:
-    """Write via a temp file in the same directory + os.replace, fsynced, with the given mode."""
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".uvtui-tmp", dir=path.parent)
+    """Write via a temp file in the same directory + os.replace, fsynced.
+
+    mode None leaves the temp file's mode, which is 0666 minus the umask like any new file.
+    """
+    temp_name = path.parent / f".{path.name}.{secrets.token_hex(6)}.uvtui-tmp"
+    fd = os.open(temp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp_name, mode)
+        if mode is not None:
+            os.chmod(temp_name, mode)
         os.replace(temp_name, path)
     except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
+        temp_name.unlink(missing_ok=True)
         raise
     if previous is not None:
         journal.files.append((path, *previous))
@@ -318,7 +321,7 @@ def _roll_back(journal: _Written) -> None:
         if old is None:
             path.unlink(missing_ok=True)
         else:
-            _atomic_write(path, old, mode if mode is not None else 0o644, _Written())
+            _atomic_write(path, old, mode, _Written())
     for directory in reversed(journal.dirs):
         _remove_empty_dir(directory)
 
@@ -335,12 +338,6 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _describe(error: BaseException) -> str:
