@@ -327,3 +327,13 @@ def test_scratch_lock_sees_path_sources(tmp_path: Path, env: dict, source: str) 
     assert f'source = {{ editable = "{source}" }}' in lock
     assert os.sep + "tmp" not in lock
     apply_migration(result)  # and `uv lock --check` passes in place
+
+
+def test_unresolvable_requirements_are_refused_with_uvs_reason(tmp_path: Path, env: dict) -> None:
+    root = write_tree(
+        tmp_path / "app", {"requirements.txt": "flask>=99\n", ".python-version": PYTHON}
+    )
+    with pytest.raises(MigrationRefused) as refused:
+        plan(root, env)
+    assert refused.value.code == "R3"
+    assert "flask" in refused.value.message

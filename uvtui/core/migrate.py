@@ -323,7 +323,10 @@ def _lock_without_drift(
                     path="pyproject.toml",
                 )
             )
-        _lock(scratch, pyproject_text, env)
+        try:
+            _lock(scratch, pyproject_text, env)
+        except _ResolutionFailed as unpinned:
+            raise _lock_refusal(unpinned) from None
         _run_lock(scratch, ["lock", "--check"], env)
         lock_bytes = (scratch / "uv.lock").read_bytes()
     drift = drift_table(pins, lock_bytes)
@@ -345,7 +348,8 @@ class _ResolutionFailed(Exception):
 def _lock_refusal(error: _ResolutionFailed) -> MigrationRefused:
     return MigrationRefused(
         "R3",
-        f"uv could not lock the requirements with the frozen pins:\n{error.failure.stderr_tail}",
+        f"uv could not lock the requirements (with the frozen pins, if any):\n"
+        f"{error.failure.stderr_tail}",
     )
 
 
@@ -406,9 +410,9 @@ def _lock(scratch: Path, pyproject_text: str, env: Mapping[str, str] | None) -> 
     try:
         _run_lock(scratch, ["lock"], env)
     except UvFailed as error:
-        if "No solution found" in error.stderr_tail:
+        if "No solution found" in error.stderr:
             raise _ResolutionFailed(error) from None
-        if "No interpreter found" in error.stderr_tail:
+        if "No interpreter found" in error.stderr:
             python = _requires_python(pyproject_text)
             raise UvtuiError(
                 f"uv needs a local Python matching requires-python {python!r} to lock "

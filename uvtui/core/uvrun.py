@@ -37,6 +37,7 @@ class UvFailed(UvtuiError):
     def __init__(self, args: Sequence[str], returncode: int, stderr: str) -> None:
         self.args_run = tuple(args)
         self.returncode = returncode
+        self.stderr = redact(stderr)
         self.stderr_tail = stderr_tail(stderr)
         command = redact(" ".join(["uv", *args]))
         detail = f":\n{self.stderr_tail}" if self.stderr_tail else "."
