@@ -18,6 +18,7 @@ from uvtui.core.changes import (
     FileChange,
     apply_plan,
     latest_backup,
+    materialize,
     undo_latest,
 )
 from uvtui.core.errors import UvtuiError
@@ -209,3 +210,16 @@ def test_new_files_without_a_mode_follow_the_umask(tree: Path) -> None:
     finally:
         os.umask(previous)
     assert stat.S_IMODE((tree / "fresh.txt").stat().st_mode) == 0o640
+
+
+def test_materialize_applies_the_plan_to_a_copy(tree: Path, tmp_path: Path) -> None:
+    (tree / ".git").mkdir()
+    (tree / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    before = snapshot(tree)
+    copy = materialize(plan_for(tree), tmp_path / "copy")
+    assert snapshot(tree) == before
+    assert (copy / "keep.txt").read_bytes() == b"one\n2\nthree\n"
+    assert not (copy / "gone.txt").exists()
+    assert stat.S_IMODE((copy / "bin" / "new-tool").stat().st_mode) == 0o755
+    assert stat.S_IMODE((copy / "run.sh").stat().st_mode) == 0o750
+    assert not (copy / ".git").exists()

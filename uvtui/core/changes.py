@@ -24,6 +24,7 @@ from uvtui.core.findings import Finding
 BACKUP_DIR = ".uvtui/backup"
 MANIFEST = "manifest.json"
 UNDONE_SUFFIX = ".undone"
+COPY_SKIP = (".git", ".venv", "node_modules", ".uvtui")
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,26 @@ def apply_plan(plan: ChangePlan) -> AppliedChange:
         deleted=tuple(c.path for c in changes if c.kind == "delete"),
         created=tuple(c.path for c in changes if c.kind == "create"),
     )
+
+
+def materialize(plan: ChangePlan, destination: Path) -> Path:
+    """A copy of the plan's root at destination with the plan applied (e.g. to build it).
+
+    The root itself is not touched; VCS, virtualenv and uvtui directories are not copied.
+    """
+    shutil.copytree(
+        plan.root, destination, symlinks=True, ignore=shutil.ignore_patterns(*COPY_SKIP)
+    )
+    for change in plan.changes:
+        path = _target(destination, change.path)
+        if change.new is None:
+            path.unlink(missing_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(change.new)
+        if change.mode is not None:
+            path.chmod(change.mode)
+    return destination
 
 
 def restore_backup(backup_dir: Path) -> AppliedChange:
