@@ -403,3 +403,20 @@ def test_verify_checks_the_copies_before_uv_runs() -> None:
     assert any("O2" in p for p in verify_dockerfile_rewrite(facts.text, no_env))
     exact = result.new_text.replace("--no-dev --inexact", "--no-dev")
     assert any("O5" in p for p in verify_dockerfile_rewrite(facts.text, exact))
+
+
+def test_comment_lines_inside_a_run_do_not_confuse_the_shell_split(tmp_path: Path) -> None:
+    text = (
+        "FROM python:3.11-slim\nCOPY requirements.txt .\nRUN apt-get update \\\n"
+        "    # it's the deps; keep them\n    && pip install -r requirements.txt \\\n"
+        "    && rm -rf /var/lib/apt/lists/*\n"
+    )
+    root = write(tmp_path, text, files={"requirements.txt": "flask\n"})
+    result = rewrite_dockerfile(
+        inspect_dockerfile(root, "Dockerfile"), uv_version=UV, has_dev_group=False
+    )
+    assert (
+        "RUN apt-get update \\\n    # it's the deps; keep them\n"
+        "    && bin/uv-install --inexact \\\n    && rm -rf /var/lib/apt/lists/*\n"
+    ) in result.new_text
+    assert verify_dockerfile_rewrite(text, result.new_text) == []

@@ -127,6 +127,9 @@ def _separators(text: str, start: int, end: int, newline: bool) -> list[tuple[in
             elif c == '"':
                 quote = None
         elif c == "\\":
+            if text.startswith(("\\\n", "\\\r\n"), i):
+                i = _skip_comment_lines(text, text.index("\n", i) + 1, end)
+                continue
             i += 1
         elif c in "'\"":
             quote = c
@@ -135,6 +138,10 @@ def _separators(text: str, start: int, end: int, newline: bool) -> list[tuple[in
             i += 1
         elif c == ";" or (newline and c == "\n"):
             seps.append((i, i + 1, c))
+        if c == "\n" and quote is None:
+            # Dockerfile comment lines inside a RUN are dropped by BuildKit; their quotes and
+            # semicolons must not count.
+            i = _skip_comment_lines(text, i + 1, end) - 1
         i += 1
     return seps
 
