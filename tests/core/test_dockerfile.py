@@ -420,3 +420,23 @@ def test_comment_lines_inside_a_run_do_not_confuse_the_shell_split(tmp_path: Pat
         "    && bin/uv-install --inexact \\\n    && rm -rf /var/lib/apt/lists/*\n"
     ) in result.new_text
     assert verify_dockerfile_rewrite(text, result.new_text) == []
+
+
+def test_fastapi_docs_layout_and_json_add(tmp_path: Path) -> None:
+    text = (
+        "FROM python:3.9\nWORKDIR /code\nCOPY ./requirements.txt /code/requirements.txt\n"
+        "RUN pip install --no-cache-dir --upgrade -r /code/requirements.txt\n"
+        "COPY ./app /code/app\n\nFROM python:3.9 AS json\nWORKDIR /srv\n"
+        'ADD ["requirements.txt", \\\n     "./"]\n'
+        "RUN python3.9 -m pip install -r requirements.txt\n"
+    )
+    root = write(tmp_path, text, files={"requirements.txt": "fastapi\n"})
+    facts = inspect_dockerfile(root, "Dockerfile")
+    assert facts.installed_requirement_files == ("requirements.txt",)
+    result = rewrite_dockerfile(facts, uv_version=UV, has_dev_group=False)
+    assert "COPY pyproject.toml uv.lock* /code/\nCOPY bin/uv-install /code/bin/uv-install\n" in (
+        result.new_text
+    )
+    assert "RUN bin/uv-install --inexact\nCOPY ./app /code/app\n" in result.new_text
+    assert 'ADD ["pyproject.toml", "uv.lock*", "./"]\n' in result.new_text
+    assert verify_dockerfile_rewrite(text, result.new_text) == []

@@ -69,7 +69,7 @@ def _is_uv_insert(cmd: dockerfile.Command) -> bool:
     if cmd.cmd == "ENV":
         keys = cmd.value[::2]
         return all(k.startswith("UV_") for k in keys) or keys == ("PATH",)
-    if cmd.cmd == "COPY":
+    if cmd.cmd in {"COPY", "ADD"}:
         return bool(
             _UV_COPY.match(cmd.original)
             or set(cmd.value[:-1]) & _UV_SOURCES
