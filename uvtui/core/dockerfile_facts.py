@@ -92,7 +92,6 @@ class PipStep:
     user_home: str | None = None
     workdir: str | None = None
     target: str | None = None
-    system_prefix: bool = False
     no_cache: bool = False
     mounts: tuple[str, ...] = ()
     constraint_files: tuple[str, ...] = ()
@@ -124,7 +123,6 @@ class CopyStep:
     dest: str
     json: bool
     from_stage: str | None
-    user: str | None
 
 
 @dataclass(frozen=True)
@@ -149,7 +147,6 @@ class DockerfileFacts:
     setup_py_only: bool = False  # project metadata only in setup.py/setup.cfg (R7 on rewrite)
     stage_facts: tuple[Stage, ...] = field(default=(), repr=False)
     copies: tuple[CopyStep, ...] = field(default=(), repr=False)
-    env_no_cache: bool = False
 
 
 def find_dockerfiles(root: Path) -> list[str]:
@@ -316,6 +313,7 @@ class _Reader:
         self.findings: list[Finding] = []
         self.env_options: list[tuple[str, str, str]] = []
         self.env_no_cache = False
+        self.script_freezes: list[str] = []
 
     def raw(self, cmd: dockerfile.Command) -> str:
         return "".join(self.lines[cmd.start_line - 1 : cmd.end_line])
@@ -391,7 +389,6 @@ class _Reader:
                     cmd.value[-1],
                     cmd.json,
                     from_stage,
-                    state.user,
                 )
             )
         elif cmd.cmd == "RUN":
@@ -438,7 +435,7 @@ class _Reader:
         if call is None or call.kind == "other":
             return None
         home = _home(state.user, self.homes, self.uids)
-        target, system = self._target(call, state, stage, home)
+        target = self._target(call, state, stage, home)
         no_cache = call.has("--no-cache-dir") or self.env_no_cache or _env_no_cache(state)
         flags = tuple(f"{k}={v}" if v else k for k, v in call.options if k != ">")
         return PipStep(
@@ -459,7 +456,6 @@ class _Reader:
             user_home=home,
             workdir=state.workdir,
             target=target,
-            system_prefix=system,
             no_cache=no_cache,
             constraint_files=tuple(self._repo_path(f, state) for f in call.constraint_files),
             wheel_dir=call.wheel_dir or call.option("--find-links"),
@@ -498,8 +494,6 @@ class _Reader:
         )
         return rel, merged
 
-    script_freezes: list[str]
-
     def _repo_path(self, path: str, state: _State) -> str:
         workdir = (state.workdir or "/").rstrip("/") + "/"
         if path.startswith(workdir) and workdir != "/":
@@ -509,29 +503,24 @@ class _Reader:
             return base if (self.root / base).is_file() else path.lstrip("/")
         return posixpath.normpath(path)
 
-    def _target(
-        self, call: PipCall, state: _State, stage: Stage, home: str | None
-    ) -> tuple[str | None, bool]:
-        if call.kind == "wheel":
-            return None, False
-        if call.has("--target") or call.has("--root"):
-            return None, False
+    def _target(self, call: PipCall, state: _State, stage: Stage, home: str | None) -> str | None:
+        """Where this pip call puts packages (spec §4.2 table); None when unknown."""
+        if call.kind == "wheel" or call.has("--target") or call.has("--root"):
+            return None
         if call.venv:
-            return call.venv, False
-        prefix = call.option("--prefix")
-        if prefix:
-            return prefix, prefix.rstrip("/") in SYSTEM_PREFIXES or prefix == "/"
+            return call.venv
+        if call.option("--prefix"):
+            return call.option("--prefix")
         venv = _active_venv(state)
         if venv and not call.has("--user"):
-            return venv, False
+            return venv
+        # A non-root pip on the official image falls back to a user install by itself.
         if call.has("--user") or (not _is_root(state.user) and stage.official_python):
             base = state.env.get("PYTHONUSERBASE")
             if base:
-                return base, False
-            return (posixpath.join(home, ".local") if home else None), False
-        if stage.official_python:
-            return "/usr/local", True
-        return None, False
+                return base
+            return posixpath.join(home, ".local") if home else None
+        return "/usr/local" if stage.official_python else None
 
 
 def _env_no_cache(state: _State) -> bool:
@@ -585,7 +574,6 @@ def inspect_dockerfile(root: Path, rel: str) -> DockerfileFacts:
     except UnicodeDecodeError as exc:
         raise MigrationRefused("R4", f"{rel}:1: not UTF-8 text ({exc.reason})") from exc
     reader = _Reader(root, rel, text)
-    reader.script_freezes = []
     reader.read()
     steps = _classify_wheels(reader)
     installs = [s for s in steps if s.kind in {"requirements", "wheel"}] or steps
@@ -625,7 +613,6 @@ def inspect_dockerfile(root: Path, rel: str) -> DockerfileFacts:
         setup_py_only=_setup_py_only(root),
         stage_facts=tuple(reader.stages),
         copies=tuple(reader.copies),
-        env_no_cache=reader.env_no_cache,
     )
 
 
