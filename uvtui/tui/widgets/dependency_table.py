@@ -130,7 +130,7 @@ class DependencyTable(DataTable[Text | str]):
     def update_rows(self, rows: Iterable[OutdatedRow]) -> None:
         for row in rows:
             self._rows[row_key(row)] = row
-        self.rebuild()
+        self.rebuild(keep_scroll=True)
 
     def shows(self, row: OutdatedRow) -> bool:
         if not self.include_transitive and not row.direct:
@@ -139,9 +139,13 @@ class DependencyTable(DataTable[Text | str]):
             return False
         return self.filter_text.lower() in row.name
 
-    def rebuild(self) -> None:
-        """Re-apply filter and sort, keeping the cursor on the same package when it stays."""
+    def rebuild(self, keep_scroll: bool = False) -> None:
+        """Re-apply filter and sort, keeping the cursor on the same package when it stays.
+
+        With ``keep_scroll`` (index answers arriving) the view does not move under the reader.
+        """
         selected = self.selected
+        scroll_y = self.scroll_y
         column = next(c for c in COLUMNS if c.key == self.sort_column)
         rows = sorted(
             (row for row in self._rows.values() if self.shows(row)),
@@ -149,6 +153,8 @@ class DependencyTable(DataTable[Text | str]):
             reverse=self.sort_reverse,
         )
         self.clear()
+        for shown in self.columns.values():
+            shown.content_width = 0  # widths follow what is shown now, not every past state
         keys = [column.key for column in self.shown_columns]
         for row in rows:
             marker = self.short_markers.get((row.name, row.locked), row.marker)
@@ -156,7 +162,10 @@ class DependencyTable(DataTable[Text | str]):
             self.add_row(*(cells[key] for key in keys), key=row_key(row))
         self._label_sorted_column()
         if selected is not None and row_key(selected) in self._rows and self.shows(selected):
-            self.move_cursor(row=self.get_row_index(row_key(selected)), animate=False)
+            index = self.get_row_index(row_key(selected))
+            self.move_cursor(row=index, animate=False, scroll=not keep_scroll)
+        if keep_scroll:
+            self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False)
 
     def _label_sorted_column(self) -> None:
         arrow = " ▼" if self.sort_reverse else " ▲"
