@@ -189,7 +189,6 @@ def test_credentials_stay_out_of_files_and_output(tmp_path: Path, env: dict) -> 
     "args",
     [
         ["--diff", "--yes"],
-        ["--build-check"],
         ["--write", "--uv-version", "0.5"],
         ["--diff", "--python", "three"],
     ],
@@ -199,4 +198,15 @@ def test_usage_errors_exit_2(tmp_path: Path, env: dict, args: list[str]) -> None
     before = tree_state(root)
     result = migrate(env, root, *args)
     assert result.returncode == 2
+    assert tree_state(root) == before
+
+
+def test_build_check_needs_a_rewritten_dockerfile(tmp_path: Path, env: dict) -> None:
+    root = write_tree(
+        tmp_path / "app", {"requirements.txt": "flask>=3\n", ".python-version": PYTHON}
+    )
+    before = tree_state(root)
+    result = migrate(env, root, "--write", "--yes", "--build-check")
+    assert result.returncode == 1
+    assert "needs a Dockerfile" in result.stderr
     assert tree_state(root) == before

@@ -90,8 +90,6 @@ def run(args: argparse.Namespace) -> int:
 
     if args.yes and not args.write:
         return _usage(args, "--yes only goes with --write")
-    if args.build_check:
-        return _usage(args, "--build-check is not available yet (the image comparison, V6)")
     root: Path = args.path
     if not root.is_dir():
         return _usage(args, f"{root} is not a directory")
@@ -106,6 +104,8 @@ def run(args: argparse.Namespace) -> int:
             remove_requirements=args.remove_requirements,
         )
         print(_redact(render_plan(plan)), end="")
+        if args.build_check and not _build_check(plan):
+            return EXIT_REFUSED
         if not args.write:
             return EXIT_OK
         if not plan.changes.changes:
@@ -123,6 +123,32 @@ def run(args: argparse.Namespace) -> int:
         f"Undo: uvtui migrate {root} --undo"
     )
     return EXIT_OK
+
+
+def _build_check(plan: MigrationPlan) -> bool:
+    """Run V6 and print its outcome; False when the images differ (nothing is written then)."""
+    from uvtui.core.migrate import build_check_migration
+
+    print("\nBuild check: building the original and the migrated image...", file=sys.stderr)
+    result = build_check_migration(plan)
+    for difference in result.differences:
+        print(
+            f"  {difference.name}: original {difference.original or '-'}, "
+            f"migrated {difference.migrated or '-'}"
+        )
+    for failure in result.import_failures:
+        print(f"  {failure.role}: import {failure.module} ({failure.distribution}) failed: "
+              f"{failure.error}")  # fmt: skip
+    if not result.ok:
+        print("Build check failed: the migrated image differs; nothing was written.")
+        return False
+    speedup = result.dependency_speedup
+    faster = f", dependency step {speedup:.1f}x as fast" if speedup else ""
+    print(
+        f"Build check passed: {len(result.migrated_versions)} distributions at the same "
+        f"versions, {len(result.dependencies)} main dependencies import{faster}."
+    )
+    return True
 
 
 def _usage(args: argparse.Namespace, message: str) -> int:

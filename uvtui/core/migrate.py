@@ -16,6 +16,7 @@ import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 import tomlkit
 from packaging.utils import canonicalize_name
@@ -27,6 +28,7 @@ from uvtui.core.changes import (
     ChangePlan,
     FileChange,
     apply_plan,
+    materialize,
     restore_backup,
     undo_latest,
 )
@@ -58,6 +60,9 @@ from uvtui.core.requirements_plan import (
 )
 from uvtui.core.uvrun import UvFailed, run_uv
 from uvtui.core.uvrun import uv_version as local_uv_version
+
+if TYPE_CHECKING:
+    from uvtui.core.build_check import BuildCheckResult
 
 UV_INSTALL_PATH = "bin/uv-install"
 LOCK_TIMEOUT_SECONDS = 600.0
@@ -214,6 +219,23 @@ def _restore_after_failure(applied: AppliedChange, error: UvtuiError) -> None:
             f"Validation failed after writing ({error.message}) and restoring the backup failed "
             f"too ({restore_error}); the previous files are in {applied.backup_dir}."
         ) from restore_error
+
+
+def build_check_migration(plan: MigrationPlan, **options: Any) -> BuildCheckResult:
+    """V6: build the original image and the migrated one (from a temp copy) and compare them.
+
+    Nothing under the root is written. `options` go to build_check.check_builds (build args,
+    target, client, ...). Raises UvtuiError when the plan rewrites no Dockerfile.
+    """
+    if not plan.dockerfiles:
+        raise UvtuiError("The build check needs a Dockerfile that the migration rewrites.")
+    from uvtui.core.build_check import check_builds
+
+    with tempfile.TemporaryDirectory(prefix="uvtui-build-check-") as temp:
+        migrated = materialize(plan.changes, Path(temp) / plan.root.name)
+        return check_builds(
+            plan.root, migrated, dockerfile_path=plan.dockerfiles[0].path, **options
+        )
 
 
 def undo_migration(root: Path) -> AppliedChange | None:
