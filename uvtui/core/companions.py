@@ -92,46 +92,64 @@ def _candidates(root: Path) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def _suggestion(rel: str, line: str) -> str:
+def _suggestion(rel: str, script: str | None) -> str:
     name = rel.rsplit("/", 1)[-1]
+    if script is not None:
+        return f"calls {script}; call `bin/uv-install` instead."
     if rel.startswith(".github/") or name in {".gitlab-ci.yml", "tox.ini"}:
         return "runs pip in CI; use `uv sync --locked` there."
     if "compose" in name:
         return "compose command runs pip; run `bin/uv-install` in the container instead."
-    if name == "run" and "deps:install" in line:
-        return "run-script shortcut deps:install could call `bin/uv-install`."
     if rel.startswith("bin/"):
         return "old install script runs pip; `bin/uv-install` replaces it (delete it if unused)."
     return "calls pip; use `bin/uv-install` in the container (or `uv sync --locked`)."
 
 
-def find_pip_callers(root: Path) -> tuple[Finding, ...]:
-    """§5.3 suggestions for compose, run scripts, Makefile/justfile, CI and bin/ scripts.
-
-    Only reports (file:line); never edits. bin/uv-install itself is skipped.
-    """
-    findings: list[Finding] = []
+def _readable(root: Path) -> list[tuple[str, str]]:
+    texts = []
     for path in _candidates(root):
         rel = path.relative_to(root).as_posix()
         if rel == "bin/uv-install":
             continue
         try:
-            text = path.read_text(encoding="utf-8")
+            texts.append((rel, path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError):
             continue
+    return texts
+
+
+def find_pip_callers(root: Path) -> tuple[Finding, ...]:
+    """§5.3 suggestions for compose, run scripts, Makefile/justfile, CI and bin/ scripts.
+
+    A line that runs pip, or calls a bin/ script that runs pip (e.g. the run script's
+    `deps:install` calling bin/pip3-install), gives one suggestion with file:line. Never edits.
+    """
+    texts = _readable(root)
+    pip_scripts = [rel for rel, text in texts if rel.startswith("bin/") and _runs_pip(text)]
+    findings: list[Finding] = []
+    for rel, text in texts:
         for number, line in enumerate(text.splitlines(), start=1):
-            if line.lstrip().startswith("#") or not _PIP_CALL.search(line):
+            if line.lstrip().startswith("#"):
+                continue
+            script = next((s for s in pip_scripts if s in line and s != rel), None)
+            if script is None and not _PIP_CALL.search(line):
                 continue
             findings.append(
                 Finding(
                     "S-PIP-CALLER",
-                    f"{rel}:{number} {_suggestion(rel, line)}",
+                    f"{rel}:{number} {_suggestion(rel, script)}",
                     Level.SUGGESTION,
                     rel,
                     number,
                 )
             )
     return tuple(findings)
+
+
+def _runs_pip(text: str) -> bool:
+    return any(
+        _PIP_CALL.search(line) for line in text.splitlines() if not line.lstrip().startswith("#")
+    )
 
 
 def find_run_script_shortcuts(root: Path) -> tuple[Finding, ...]:
