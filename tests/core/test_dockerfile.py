@@ -440,3 +440,10 @@ def test_fastapi_docs_layout_and_json_add(tmp_path: Path) -> None:
     assert "RUN bin/uv-install --inexact\nCOPY ./app /code/app\n" in result.new_text
     assert 'ADD ["pyproject.toml", "uv.lock*", "./"]\n' in result.new_text
     assert verify_dockerfile_rewrite(text, result.new_text) == []
+
+
+def test_task_runner_scripts_are_not_taken_for_install_scripts(tmp_path: Path) -> None:
+    text = "FROM python:3.11-slim\nCOPY . .\nRUN ./run assets:build\n"
+    run = "#!/usr/bin/env bash\nfunction pip3:install {\n  pip3 install -r requirements.txt\n}\n"
+    root = write(tmp_path, text, files={"run": run})
+    assert inspect_dockerfile(root, "Dockerfile").pip_steps == ()

@@ -26,6 +26,7 @@ _SKIP_DIRS = frozenset({".git", ".venv", "node_modules", ".uvtui"})
 _PY_IMAGE = re.compile(r"(?:^|/)python:(\d+)\.(\d+)")
 _OFFICIAL = re.compile(r"^(?:(?:docker\.io/)?(?:library/)?)python(?::|@|$)")
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_INSTALL_SCRIPT_NAME = re.compile(r"pip|install|deps|requirements", re.IGNORECASE)
 SYSTEM_PREFIXES = frozenset({"/usr/local", "/usr", "/"})
 _ENV_OPTIONS = {
     "PIP_INDEX_URL": "--index-url",
@@ -472,6 +473,9 @@ class _Reader:
         rel = self._repo_path(candidate, state)
         path = self.root / rel
         if not rel or ".." in rel.split("/") or not path.is_file():
+            return None, None
+        # Only install scripts: a task runner such as `run` may mention pip in some other task.
+        if not _INSTALL_SCRIPT_NAME.search(posixpath.basename(rel)):
             return None, None
         try:
             text = path.read_text(encoding="utf-8")
