@@ -21,14 +21,14 @@ def _rewrite(name: str) -> tuple[str, str]:
     return facts.text, result.new_text
 
 
-@pytest.mark.parametrize("name", ["seed", "system", "venv", "cache", "heredoc"])
+@pytest.mark.parametrize("name", ["seed", "seed-multistage", "system", "venv", "cache", "heredoc"])
 def test_v4_holds_for_spec_fixtures(name: str) -> None:
     old, new = _rewrite(name)
     assert verify_dockerfile_rewrite(old, new) == []
 
 
 @needs_hadolint
-@pytest.mark.parametrize("name", ["seed", "system", "venv", "cache", "heredoc"])
+@pytest.mark.parametrize("name", ["seed", "seed-multistage", "system", "venv", "cache", "heredoc"])
 def test_v5_no_new_hadolint_findings(name: str) -> None:
     old, new = _rewrite(name)
     assert new_hadolint_findings(old, new) == []
