@@ -79,7 +79,7 @@ def test_seed_plan_writes_nothing_and_holds_every_file(tmp_path: Path, env: dict
     before = tree_state(root)
     result = plan(root, env)
     assert tree_state(root) == before
-    changes = {change.path: change for change in result.changes.changes}
+    changes = {change.path: change for change in result.change_plan.changes}
     assert list(changes) == [
         "pyproject.toml",
         "uv.lock",
@@ -104,10 +104,10 @@ def test_no_version_drift_with_a_freeze_file(tmp_path: Path, env: dict) -> None:
     """Spec test 17: uv.lock holds every freeze pin; the pyproject keeps `Flask>=3`."""
     root = flask_with_freeze(tmp_path / "app")
     result = plan(root, env)
-    pyproject = tomllib.loads(result.changes.change_for("pyproject.toml").new.decode())
+    pyproject = tomllib.loads(result.change_plan.change_for("pyproject.toml").new.decode())
     assert pyproject["project"]["dependencies"] == ["Flask>=3"]
     assert "constraint-dependencies" not in pyproject.get("tool", {}).get("uv", {})
-    locked = locked_versions(result.changes.change_for("uv.lock").new)
+    locked = locked_versions(result.change_plan.change_for("uv.lock").new)
     for pin in result.freeze_pins:
         if pin.name != "pip":
             assert locked[pin.name.lower()] == [pin.version], pin
@@ -142,7 +142,7 @@ def test_requirements_only_migration_without_dockerfile(tmp_path: Path, env: dic
     """Spec test 28: pyproject + lock written, W-NO-DOCKER-STEP, no Dockerfile diff."""
     root = flask_with_freeze(tmp_path / "app")
     result = plan(root, env)
-    assert result.changes.paths == ("pyproject.toml", "uv.lock")
+    assert result.change_plan.paths == ("pyproject.toml", "uv.lock")
     assert "W-NO-DOCKER-STEP" in codes(result)
     assert result.dockerfiles == ()
     apply_migration(result)
@@ -164,7 +164,7 @@ def test_python_narrowed_when_a_pin_needs_it(
     result = plan(root, env)
     assert "W-PY-NARROWED" in codes(result)
     assert result.requires_python == f"=={PYTHON}.*"
-    pyproject = tomllib.loads(result.changes.change_for("pyproject.toml").new.decode())
+    pyproject = tomllib.loads(result.change_plan.change_for("pyproject.toml").new.decode())
     assert pyproject["project"]["requires-python"] == f"=={PYTHON}.*"
     assert [row.status for row in result.drift] == ["same", "same"]
 
@@ -212,7 +212,7 @@ def test_remove_requirements_deletes_with_backup(tmp_path: Path, env: dict) -> N
     root = seed(tmp_path / "app")
     requirements = (root / "requirements.txt").read_bytes()
     result = plan(root, env, remove_requirements=True)
-    deleted = [c.path for c in result.changes.changes if c.new is None]
+    deleted = [c.path for c in result.change_plan.changes if c.new is None]
     assert deleted == ["requirements.txt", "bin/pip3-install"]
     applied = apply_migration(result)
     assert not (root / "requirements.txt").exists()
@@ -248,7 +248,7 @@ def test_credentials_never_reach_a_written_file(tmp_path: Path, env: dict) -> No
         "UV_INDEX_CORP_EXAMPLE_USERNAME",
         "UV_INDEX_CORP_EXAMPLE_PASSWORD",
     )
-    pyproject = tomllib.loads(result.changes.change_for("pyproject.toml").new.decode())
+    pyproject = tomllib.loads(result.change_plan.change_for("pyproject.toml").new.decode())
     assert pyproject["tool"]["uv"]["index"] == [
         {"name": "corp-example", "url": "https://pypi.corp.example/simple", "default": True}
     ]
@@ -262,7 +262,7 @@ def test_credentials_never_reach_a_written_file(tmp_path: Path, env: dict) -> No
 def test_uv_version_option_goes_into_the_dockerfile(tmp_path: Path, env: dict) -> None:
     root = seed(tmp_path / "app")
     result = plan(root, env, uv_version="0.5.1")
-    dockerfile = result.changes.change_for("Dockerfile").new.decode()
+    dockerfile = result.change_plan.change_for("Dockerfile").new.decode()
     assert "COPY --from=ghcr.io/astral-sh/uv:0.5.1 /uv /uvx /usr/local/bin/" in dockerfile
     assert "I-UV-VERSION" in codes(result)
 
@@ -323,7 +323,7 @@ def test_scratch_lock_sees_path_sources(tmp_path: Path, env: dict, source: str) 
     before = tree_state(root)
     result = plan(root, env)
     assert tree_state(root) == before
-    lock = result.changes.change_for("uv.lock").new.decode()
+    lock = result.change_plan.change_for("uv.lock").new.decode()
     assert f'source = {{ editable = "{source}" }}' in lock
     assert os.sep + "tmp" not in lock
     apply_migration(result)  # and `uv lock --check` passes in place

@@ -108,10 +108,10 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_REFUSED
         if not args.write:
             return EXIT_OK
-        if not plan.changes.changes:
+        if not plan.change_plan.changes:
             print("Nothing to write.")
             return EXIT_OK
-        if not args.yes and not _confirmed(root, len(plan.changes.changes)):
+        if not args.yes and not _confirmed(root, len(plan.change_plan.changes)):
             return EXIT_USAGE
         applied = apply_migration(plan)
     except UvtuiError as error:
@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         return error.exit_code
     backup = applied.backup_dir.relative_to(applied.root)
     print(
-        f"Wrote {len(plan.changes.changes)} file change(s); backup in {backup}. "
+        f"Wrote {len(plan.change_plan.changes)} file change(s); backup in {backup}. "
         f"Undo: uvtui migrate {root} --undo"
     )
     return EXIT_OK

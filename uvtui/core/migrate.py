@@ -102,7 +102,7 @@ class MigrationPlan:
     """Everything the CLI and the TUI wizard show before writing, and what gets written."""
 
     root: Path
-    changes: ChangePlan
+    change_plan: ChangePlan
     coverage: tuple[CoverageEntry, ...]
     drift: tuple[DriftRow, ...]
     findings: tuple[Finding, ...]
@@ -120,7 +120,7 @@ class MigrationPlan:
 
     def diff(self) -> str:
         """The unified diff of every file the plan writes or deletes (uv.lock included)."""
-        return self.changes.diff()
+        return self.change_plan.diff()
 
     @property
     def carried(self) -> tuple[CoverageEntry, ...]:
@@ -171,7 +171,7 @@ def plan_migration(
     findings = _collect_findings(inputs, rewrites, locked, image_uv, env, root)
     plan = MigrationPlan(
         root=root,
-        changes=ChangePlan(root, tuple(changes), tuple(findings)),
+        change_plan=ChangePlan(root, tuple(changes), tuple(findings)),
         coverage=tuple(inputs.requirements.coverage),
         drift=locked.drift,
         findings=tuple(findings),
@@ -196,7 +196,7 @@ def apply_migration(plan: MigrationPlan) -> AppliedChange:
     When validation fails every file is restored from the backup (which is then marked undone)
     and MigrationRestored (exit code 3) is raised.
     """
-    applied = apply_plan(plan.changes)
+    applied = apply_plan(plan.change_plan)
     try:
         _validate_written(plan)
     except UvtuiError as error:
@@ -232,7 +232,7 @@ def build_check_migration(plan: MigrationPlan, **options: Any) -> BuildCheckResu
     from uvtui.core.build_check import check_builds
 
     with tempfile.TemporaryDirectory(prefix="uvtui-build-check-") as temp:
-        migrated = materialize(plan.changes, Path(temp) / plan.root.name)
+        migrated = materialize(plan.change_plan, Path(temp) / plan.root.name)
         return check_builds(
             plan.root, migrated, dockerfile_path=plan.dockerfiles[0].path, **options
         )
@@ -672,7 +672,7 @@ def _validate_written(plan: MigrationPlan) -> None:
     """V1-V5 against the files now in the project root."""
     written = {
         change.path: (plan.root / change.path).read_bytes()
-        for change in plan.changes.changes
+        for change in plan.change_plan.changes
         if change.new is not None
     }
     problems = _static_problems(plan, written)
@@ -686,7 +686,7 @@ def _validate_written(plan: MigrationPlan) -> None:
 
 
 def _planned_bytes(plan: MigrationPlan) -> dict[str, bytes]:
-    return {c.path: c.new for c in plan.changes.changes if c.new is not None}
+    return {c.path: c.new for c in plan.change_plan.changes if c.new is not None}
 
 
 def _static_problems(plan: MigrationPlan, files: Mapping[str, bytes]) -> list[str]:
@@ -724,7 +724,7 @@ def _coverage_problems(plan: MigrationPlan) -> list[str]:
     """V3: every logical line of every requirements file has exactly one coverage entry."""
     problems = []
     for path in plan.requirement_files:
-        change = plan.changes.change_for(path)
+        change = plan.change_plan.change_for(path)
         data = change.old if change is not None else (plan.root / path).read_bytes()
         parsed = parse_requirements_text(decode_requirements(data, path), path)
         lines = sorted(line.line for line in parsed)
@@ -740,7 +740,7 @@ def _coverage_problems(plan: MigrationPlan) -> list[str]:
 
 
 def _dockerfile_problems(plan: MigrationPlan, path: str, new: bytes | None) -> list[str]:
-    change = plan.changes.change_for(path)
+    change = plan.change_plan.change_for(path)
     if change is None or change.old is None or new is None:
         return []
     old_text, new_text = change.old.decode("utf-8"), new.decode("utf-8")
@@ -755,7 +755,7 @@ def _credential_problems(plan: MigrationPlan, files: Mapping[str, bytes]) -> lis
     """No URL with user:password in any file uvtui writes (promise 6, checked once more)."""
     problems = []
     for path, data in files.items():
-        change = plan.changes.change_for(path)
+        change = plan.change_plan.change_for(path)
         old_lines = set((change.old or b"").splitlines()) if change else set()
         added = [line for line in data.splitlines() if line not in old_lines]
         if any(_CREDENTIAL_URL.search(line.decode("utf-8", "replace")) for line in added):
