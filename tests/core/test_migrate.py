@@ -337,3 +337,18 @@ def test_unresolvable_requirements_are_refused_with_uvs_reason(tmp_path: Path, e
         plan(root, env)
     assert refused.value.code == "R3"
     assert "flask" in refused.value.message
+
+
+def test_locking_uses_the_index_from_the_requirements(
+    tmp_path: Path, local_index: LocalIndex
+) -> None:
+    """No UV_DEFAULT_INDEX, and UV_NO_CONFIG set: the new [[tool.uv.index]] still decides."""
+    env = {k: v for k, v in local_index.uv_env().items() if k != "UV_DEFAULT_INDEX"}
+    assert env["UV_NO_CONFIG"] == "1"
+    root = write_tree(
+        tmp_path / "app",
+        {"requirements.txt": f"-i {local_index.url}\nflask>=3\n", ".python-version": PYTHON},
+    )
+    result = plan_migration(root, env=env)
+    lock = result.change_plan.change_for("uv.lock").new.decode()
+    assert f'source = {{ registry = "{local_index.url}" }}' in lock
