@@ -447,3 +447,26 @@ def test_task_runner_scripts_are_not_taken_for_install_scripts(tmp_path: Path) -
     run = "#!/usr/bin/env bash\nfunction pip3:install {\n  pip3 install -r requirements.txt\n}\n"
     root = write(tmp_path, text, files={"run": run})
     assert inspect_dockerfile(root, "Dockerfile").pip_steps == ()
+
+
+@pytest.mark.parametrize(
+    ("copy", "expected"),
+    [
+        ("COPY requirements.txt /app", "COPY pyproject.toml uv.lock* /app/\n"),
+        ("COPY requirements.txt requirements.txt", "COPY pyproject.toml uv.lock* ./\n"),
+        ("ADD requirements.txt $HOME_DIR", "ADD pyproject.toml uv.lock* $HOME_DIR/\n"),
+    ],
+)
+def test_common_destinations_become_directories(tmp_path: Path, copy: str, expected: str) -> None:
+    text = (
+        "FROM python:3.12-slim\nENV HOME_DIR=/app\nWORKDIR $HOME_DIR\n"
+        f"{copy}\nRUN pip install --no-cache --upgrade pip setuptools\n"
+        "RUN pip install --no-cache -r requirements.txt\n"
+    )
+    root = write(tmp_path, text, files={"requirements.txt": "flask\n"})
+    facts = inspect_dockerfile(root, "Dockerfile")
+    result = rewrite_dockerfile(facts, uv_version=UV, has_dev_group=False)
+    assert expected in result.new_text
+    assert result.new_text.endswith("\nRUN bin/uv-install --inexact\n")
+    assert "  UV_NO_CACHE=1\n" in result.new_text
+    assert verify_dockerfile_rewrite(text, result.new_text) == []

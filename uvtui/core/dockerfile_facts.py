@@ -124,6 +124,7 @@ class CopyStep:
     dest: str
     json: bool
     from_stage: str | None
+    dest_expanded: str = ""  # dest with ENV/ARG values substituted where known
 
 
 @dataclass(frozen=True)
@@ -352,6 +353,10 @@ class _Reader:
         )
         self.states.append(state)
 
+    def _expand(self, value: str, state: _State) -> str:
+        """Substitute known ENV/ARG values; unknown variables leave the text as written."""
+        return _resolve_args(value, {**self.global_args, **state.env}) or value
+
     def _pip_env(self, cmd: dockerfile.Command) -> None:
         for key, value in _key_values(cmd):
             source = f"{self.rel}:{cmd.start_line}"
@@ -372,12 +377,15 @@ class _Reader:
         state = self.states[-1]
         if cmd.cmd in {"ENV", "ARG"}:
             self._pip_env(cmd)
-            if cmd.cmd == "ENV":
-                state.env.update(_key_values(cmd))
+            for key, value in _key_values(cmd):
+                if cmd.cmd == "ENV" or value or key not in self.global_args:
+                    state.env[key] = value
+                else:
+                    state.env[key] = self.global_args[key] or ""
         elif cmd.cmd == "USER":
             state.user = cmd.value[0].split(":")[0] if cmd.value else None
         elif cmd.cmd == "WORKDIR" and cmd.value:
-            state.workdir = posixpath.join(state.workdir or "/", cmd.value[0])
+            state.workdir = posixpath.join(state.workdir or "/", self._expand(cmd.value[0], state))
         elif cmd.cmd in {"COPY", "ADD"} and len(cmd.value) >= 2:
             from_stage = next((f[7:] for f in cmd.flags if f.startswith("--from=")), None)
             self.copies.append(
@@ -390,6 +398,7 @@ class _Reader:
                     cmd.value[-1],
                     cmd.json,
                     from_stage,
+                    self._expand(cmd.value[-1], state),
                 )
             )
         elif cmd.cmd == "RUN":

@@ -70,6 +70,7 @@ _SHORT = {
     "-U": "--upgrade",
     "-C": "--config-settings",
     "-q": "--quiet",
+    "--no-cache": "--no-cache-dir",  # pip accepts unambiguous prefixes; this one is common
     "-v": "--verbose",
 }
 

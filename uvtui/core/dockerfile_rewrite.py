@@ -333,7 +333,8 @@ def _plan_stage(
             splices.after.setdefault(dep_copy.end_line, []).append(line)
         else:
             splices.before.setdefault(plan.install.line, []).append(line)
-    command = _install_command(plan, project_dir, bind, stage.base or "")
+    real_dir = _new_dest(dep_copy, expanded=True) if dep_copy else "./"
+    command = _install_command(plan, real_dir, bind, stage.base or "")
     run_edits.setdefault(plan.install.line, {})[plan.install.span] = command
 
 
@@ -362,15 +363,12 @@ def _project_command(step: PipStep, flags: list[str]) -> str:
 
 def _project_dir(copy: CopyStep | None) -> str:
     """Directory (with trailing slash) where pyproject.toml lands, relative or absolute."""
-    if copy is None:
-        return "./"
-    dest = _new_dest(copy)
-    return dest if dest.endswith("/") else dest + "/"
+    return _new_dest(copy) if copy else "./"
 
 
-def _new_dest(copy: CopyStep) -> str:
+def _new_dest(copy: CopyStep, expanded: bool = False) -> str:
     """The dependency COPY's destination, kept unless it names a requirement file or folder."""
-    dest = copy.dest
+    dest = copy.dest_expanded if expanded and copy.dest_expanded else copy.dest
     base = posixpath.basename(dest.rstrip("/"))
     if dest in {".", "./"}:
         return "./"  # the same directory; hadolint DL3021 wants the slash for several sources
@@ -379,7 +377,7 @@ def _new_dest(copy: CopyStep) -> str:
     ):
         parent = posixpath.dirname(dest.rstrip("/"))
         return parent.rstrip("/") + "/" if parent else "./"
-    return dest
+    return dest if dest.endswith("/") else dest + "/"  # several sources need a directory
 
 
 def _rewrite_copy(splices: _Splices, copy: CopyStep, known: set[str], first: bool) -> str | None:
