@@ -223,3 +223,11 @@ def test_materialize_applies_the_plan_to_a_copy(tree: Path, tmp_path: Path) -> N
     assert stat.S_IMODE((copy / "bin" / "new-tool").stat().st_mode) == 0o755
     assert stat.S_IMODE((copy / "run.sh").stat().st_mode) == 0o750
     assert not (copy / ".git").exists()
+
+
+def test_a_plan_that_changes_nothing_is_not_applied(tree: Path) -> None:
+    plan = ChangePlan(tree, (FileChange("keep.txt", b"one\ntwo\nthree\n", b"one\ntwo\nthree\n"),))
+    assert plan.diff() == ""
+    with pytest.raises(UvtuiError, match="changes nothing"):
+        apply_plan(plan)
+    assert latest_backup(tree) is None

@@ -116,6 +116,8 @@ def apply_plan(plan: ChangePlan) -> AppliedChange:
     """
     root = plan.root.resolve()
     changes = [change for change in plan.changes if change.old != change.new or change.mode]
+    if not changes:
+        raise UvtuiError("The plan changes nothing; nothing was written.")
     for change in changes:
         _check_unchanged(root, change)
     backup_dir = _new_backup_dir(root)

@@ -569,9 +569,12 @@ def _deletion(root: Path, rel: str) -> FileChange:
 def _removable_files(inputs: _Inputs, rewrites: Sequence[DockerfileRewrite]) -> list[str]:
     """Requirement and freeze files, plus pip install scripts the new Dockerfiles no longer run."""
     requirements = inputs.requirements
-    files = [*requirements.main_files, *requirements.dev_files]
-    if requirements.freeze_file:
-        files.append(requirements.freeze_file)
+    files = [
+        *requirements.main_files,
+        *requirements.dev_files,
+        *requirements.freeze_files,
+        *requirements.constraint_files,
+    ]
     new_texts = "\n".join(r.new_text for r in rewrites)
     scripts = [
         step.via_script
@@ -670,11 +673,14 @@ def _validate_plan(plan: MigrationPlan) -> None:
 
 def _validate_written(plan: MigrationPlan) -> None:
     """V1-V5 against the files now in the project root."""
-    written = {
-        change.path: (plan.root / change.path).read_bytes()
-        for change in plan.change_plan.changes
-        if change.new is not None
-    }
+    try:
+        written = {
+            change.path: (plan.root / change.path).read_bytes()
+            for change in plan.change_plan.changes
+            if change.new is not None
+        }
+    except OSError as error:
+        raise UvtuiError(f"A written file cannot be read back ({error}).") from error
     problems = _static_problems(plan, written)
     if not problems:
         try:
