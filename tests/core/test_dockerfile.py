@@ -470,3 +470,22 @@ def test_common_destinations_become_directories(tmp_path: Path, copy: str, expec
     assert result.new_text.endswith("\nRUN bin/uv-install --inexact\n")
     assert "  UV_NO_CACHE=1\n" in result.new_text
     assert verify_dockerfile_rewrite(text, result.new_text) == []
+
+
+def test_requirement_paths_map_back_through_copy(tmp_path: Path) -> None:
+    (tmp_path / "requirements").mkdir()
+    (tmp_path / "requirements" / "prod.txt").write_text("flask\n")
+    (tmp_path / "deps").mkdir()
+    (tmp_path / "deps" / "extra.txt").write_text("redis\n")
+    text = (
+        "FROM python:3.12-slim as builder\nWORKDIR /app\nCOPY requirements/prod.txt .\n"
+        "COPY deps/ /opt/deps/\nRUN pip install --user -r prod.txt -r /opt/deps/extra.txt\n"
+        "FROM python:3.12-slim\nCOPY --from=builder /root/.local /root/.local\n"
+    )
+    root = write(tmp_path, text)
+    facts = inspect_dockerfile(root, "Dockerfile")
+    assert facts.installed_requirement_files == ("requirements/prod.txt", "deps/extra.txt")
+    assert facts.environment_target == "/root/.local"
+    result = rewrite_dockerfile(facts, uv_version=UV, has_dev_group=False)
+    assert "COPY --from=builder /root/.local /root/.local\n" in result.new_text
+    assert verify_dockerfile_rewrite(text, result.new_text) == []

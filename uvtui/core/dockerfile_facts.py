@@ -316,6 +316,7 @@ class _Reader:
         self.env_options: list[tuple[str, str, str]] = []
         self.env_no_cache = False
         self.script_freezes: list[str] = []
+        self.placed: dict[str, str] = {}  # image path -> repo path ("dir/" for folders)
 
     def raw(self, cmd: dockerfile.Command) -> str:
         return "".join(self.lines[cmd.start_line - 1 : cmd.end_line])
@@ -401,6 +402,8 @@ class _Reader:
                     self._expand(cmd.value[-1], state),
                 )
             )
+            if from_stage is None:
+                self._place(tuple(cmd.value[:-1]), self._expand(cmd.value[-1], state), state)
         elif cmd.cmd == "RUN":
             self._run(cmd, stage, state)
 
@@ -507,7 +510,31 @@ class _Reader:
         )
         return rel, merged
 
+    def _place(self, sources: tuple[str, ...], dest: str, state: _State) -> None:
+        """Remember where COPY put repo paths in the image, to map pip's paths back."""
+        target = posixpath.normpath(posixpath.join(state.workdir or "/", dest))
+        into_dir = dest.endswith("/") or dest in {".", ".."} or len(sources) > 1
+        for source in sources:
+            if any(c in source for c in "*?["):
+                continue
+            repo = posixpath.normpath(source.lstrip("/"))
+            if (self.root / repo).is_dir():
+                self.placed[
+                    target
+                    if not into_dir or source.endswith("/")
+                    else posixpath.join(target, posixpath.basename(repo))
+                ] = repo + "/"
+            else:
+                name = posixpath.join(target, posixpath.basename(repo)) if into_dir else target
+                self.placed[name] = repo
+
     def _repo_path(self, path: str, state: _State) -> str:
+        image = posixpath.normpath(posixpath.join(state.workdir or "/", path))
+        for placed, repo in self.placed.items():
+            if image == placed and not repo.endswith("/"):
+                return repo
+            if repo.endswith("/") and image.startswith(placed.rstrip("/") + "/"):
+                return posixpath.normpath(repo + image[len(placed.rstrip("/")) + 1 :])
         workdir = (state.workdir or "/").rstrip("/") + "/"
         if path.startswith(workdir) and workdir != "/":
             path = path[len(workdir) :]
