@@ -35,7 +35,7 @@ from uvtui.tui.widgets.status import StatusLine
 if TYPE_CHECKING:
     from uvtui.core.index import IndexClient
 
-BATCH_SECONDS = 0.05  # index answers are posted to the UI at most this often
+BATCH_SECONDS = 0.1  # index answers are posted to the UI at most this often
 # Actions that need the panes (not offered on the error / pip project panels).
 PANE_ACTIONS = {"filter", "toggle_outdated", "toggle_transitive", "toggle_prereleases", "why"}
 

@@ -40,6 +40,11 @@ FULL_WIDTH = 96
 COMPACT_COLUMNS = ("name", "group", "locked", "latest", "update")
 
 
+# The columns that index answers fill in; the others come from local files only.
+INDEX_COLUMNS = ("compatible", "latest", "update")
+UPDATE_WIDTH = 11  # fixed, so the column does not keep the width of "… checking"
+
+
 def row_key(row: OutdatedRow) -> str:
     return f"{row.name}@{row.locked}@{row.marker}"
 
@@ -98,7 +103,8 @@ class DependencyTable(DataTable[Text | str]):
 
     def _add_columns(self) -> None:
         for column in self.shown_columns:
-            self.add_column(column.label, key=column.key)
+            width = UPDATE_WIDTH if column.key == "update" else None
+            self.add_column(column.label, key=column.key, width=width)
 
     def on_resize(self) -> None:
         compact = self.size.width < FULL_WIDTH
@@ -128,9 +134,21 @@ class DependencyTable(DataTable[Text | str]):
         self.rebuild()
 
     def update_rows(self, rows: Iterable[OutdatedRow]) -> None:
+        """Index answers for some rows: cells change in place unless the view depends on them."""
+        rows = list(rows)
         for row in rows:
             self._rows[row_key(row)] = row
-        self.rebuild(keep_scroll=True)
+        if self.only_outdated or self.sort_column in INDEX_COLUMNS:
+            self.rebuild(keep_scroll=True)
+            return
+        shown = [key for key in INDEX_COLUMNS if key in self.columns]
+        for row in rows:
+            key = row_key(row)
+            if key not in self.rows:
+                continue  # filtered out of the view
+            cells = _cells(row, None)
+            for column_key in shown:
+                self.update_cell(key, column_key, cells[column_key], update_width=True)
 
     def shows(self, row: OutdatedRow) -> bool:
         if not self.include_transitive and not row.direct:
@@ -153,14 +171,15 @@ class DependencyTable(DataTable[Text | str]):
             reverse=self.sort_reverse,
         )
         self.clear()
+        self._label_sorted_column()
         for shown in self.columns.values():
-            shown.content_width = 0  # widths follow what is shown now, not every past state
+            # Widths follow what is shown now, not every state the table went through.
+            shown.content_width = shown.label.cell_len
         keys = [column.key for column in self.shown_columns]
         for row in rows:
             marker = self.short_markers.get((row.name, row.locked), row.marker)
             cells = _cells(row, marker)
             self.add_row(*(cells[key] for key in keys), key=row_key(row))
-        self._label_sorted_column()
         if selected is not None and row_key(selected) in self._rows and self.shows(selected):
             index = self.get_row_index(row_key(selected))
             self.move_cursor(row=index, animate=False, scroll=not keep_scroll)
