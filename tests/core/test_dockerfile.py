@@ -287,6 +287,7 @@ def test_find_dockerfiles(tmp_path: Path) -> None:
     ):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("FROM python:3.11\n")
+    (tmp_path / "Dockerfile.dockerignore").write_text("*\n")
     (tmp_path / ".venv").mkdir()
     (tmp_path / ".venv" / "Dockerfile").write_text("FROM x\n")
     (tmp_path / "compose.yaml").write_text(
@@ -479,7 +480,8 @@ def test_requirement_paths_map_back_through_copy(tmp_path: Path) -> None:
     (tmp_path / "deps" / "extra.txt").write_text("redis\n")
     text = (
         "FROM python:3.12-slim as builder\nWORKDIR /app\nCOPY requirements/prod.txt .\n"
-        "COPY deps/ /opt/deps/\nRUN pip install --user -r prod.txt -r /opt/deps/extra.txt\n"
+        "ARG EXTRA=/opt/deps/extra.txt\n"
+        "COPY deps/ /opt/deps/\nRUN pip install --user -r prod.txt -r ${EXTRA}\n"
         "FROM python:3.12-slim\nCOPY --from=builder /root/.local /root/.local\n"
     )
     root = write(tmp_path, text)

@@ -156,7 +156,8 @@ def find_dockerfiles(root: Path) -> list[str]:
     found: set[str] = set()
     for path in _walk(root):
         name = path.name
-        if name == "Dockerfile" or name.endswith(".Dockerfile") or name.startswith("Dockerfile."):
+        named = name.endswith(".Dockerfile") or name.startswith("Dockerfile.")
+        if name == "Dockerfile" or (named and not name.endswith(".dockerignore")):
             found.add(path.relative_to(root).as_posix())
         elif fnmatch.fnmatch(name, "*compose*.y*ml"):
             found.update(_compose_dockerfiles(root, path))
@@ -457,7 +458,7 @@ class _Reader:
             cmd.end_line,
             stage.name,
             raw[seg.start : seg.end],
-            tuple(self._repo_path(f, state) for f in call.requirement_files),
+            tuple(self._repo_path(self._expand(f, state), state) for f in call.requirement_files),
             call.inline,
             flags,
             script,
