@@ -10,11 +10,12 @@ from textual.widgets import Input, Label
 from tests.support.local_index import LocalIndex
 from tests.support.tui_app import settle
 from uvtui.core.outdated import CheckStatus
+from uvtui.tui.app import UvtuiApp
 from uvtui.tui.screens.confirm import ConfirmScreen
 from uvtui.tui.screens.help import HelpScreen
 from uvtui.tui.screens.main import MainScreen
 from uvtui.tui.screens.why import WhyScreen
-from uvtui.tui.widgets.dependency_table import DependencyTable
+from uvtui.tui.widgets.dependency_table import DependencyTable, row_key
 from uvtui.tui.widgets.details import DetailsPanel
 from uvtui.tui.widgets.header import ProjectHeader
 from uvtui.tui.widgets.lock_tree import LockTree, PackageNode
@@ -150,8 +151,6 @@ async def test_yanked_version_marked_in_details(shop: Path, make_app) -> None:
 def table_cell(screen: MainScreen, name: str, column: str) -> object:
     table = screen.query_one(DependencyTable)
     row = next(row for row in table.visible_rows if row.name == name)
-    from uvtui.tui.widgets.dependency_table import row_key
-
     return table.get_cell(row_key(row), column)
 
 
@@ -354,3 +353,34 @@ async def test_r_reloads_after_the_error_is_fixed(shop: Path, make_app) -> None:
         screen = await settle(pilot)
         assert not screen.query(ProblemPanel)
         assert len(names(screen.query_one(DependencyTable))) == DIRECT
+
+
+async def test_large_lock_paints_lazily_and_shows_forks(tmp_path: Path) -> None:
+    root = Path(__file__).parents[1] / "fixtures" / "large-data"
+    app = UvtuiApp(root, offline=True, environ={}, cache_dir=tmp_path / "cache")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        tree = screen.query_one(LockTree)
+        locked = len(screen.loaded.lock.packages)
+        assert locked > 300
+        assert len(tree._tree_nodes) < 100  # only the project's own edges are built
+        table = screen.query_one(DependencyTable)
+        bokeh = [row for row in table.visible_rows if row.name == "bokeh"]
+        assert len(bokeh) == 2 and all(row.marker for row in bokeh)
+        names_cell = {str(table.get_cell(row_key(row), "name")) for row in bokeh}
+        assert names_cell == {"bokeh ; python < '3.12'", "bokeh ; python >= '3.12'"}
+        await pilot.press("t")
+        assert len(table.visible_rows) == len(table.all_rows) > 300
+        select(table, "numpy")
+        await pilot.press("w")
+        assert isinstance(pilot.app.screen, WhyScreen)
+
+
+async def test_details_marks_prereleases(shop: Path, make_app) -> None:
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        select(screen.query_one(DependencyTable), "demo-a")
+        await settle(pilot)
+        text = plain(screen.query_one("#details-body"))
+        assert "3.0a1" in text.split("Versions")[1].splitlines()[1]
+        assert "pre-release" in text
