@@ -90,6 +90,7 @@ def test_seed_plan_writes_nothing_and_holds_every_file(tmp_path: Path, env: dict
     assert changes["bin/uv-install"].new == UV_INSTALL_SCRIPT.encode()
     assert changes["bin/uv-install"].mode == 0o755
     assert changes["pyproject.toml"].old is None
+    assert changes[".dockerignore"].new == b".venv\n.uvtui/\n"
     diff = result.diff()
     assert "--- /dev/null\n+++ b/uv.lock\n" in diff
     assert "+++ b/Dockerfile\n" in diff
@@ -352,3 +353,17 @@ def test_locking_uses_the_index_from_the_requirements(
     result = plan_migration(root, env=env)
     lock = result.change_plan.change_for("uv.lock").new.decode()
     assert f'source = {{ registry = "{local_index.url}" }}' in lock
+
+
+def test_existing_pyproject_bytes_are_kept_verbatim(tmp_path: Path, env: dict) -> None:
+    """Spec test 27 through the whole plan: the pyproject diff only adds lines."""
+    ruff = '[tool.ruff]\nline-length = 100  # keep\n\n[tool.ruff.lint]\nselect = ["E"]\n'
+    root = write_tree(
+        tmp_path / "app",
+        {"pyproject.toml": ruff, "requirements.txt": "flask>=3\n", ".python-version": PYTHON},
+    )
+    result = plan(root, env)
+    new = result.change_plan.change_for("pyproject.toml").new.decode()
+    assert ruff in new
+    body = result.change_plan.diff_for("pyproject.toml").splitlines()[4:]
+    assert not [line for line in body if line.startswith("-")]
