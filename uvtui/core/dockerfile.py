@@ -7,8 +7,10 @@ public entry point and holds the V4 verification.
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import dockerfile
 
@@ -16,7 +18,6 @@ from uvtui.core.dockerfile_facts import (
     SYSTEM_PREFIXES,
     DockerfileFacts,
     PipStep,
-    find_dockerfiles,
     inspect_dockerfile,
 )
 from uvtui.core.dockerfile_rewrite import DockerfileRewrite, rewrite_dockerfile
@@ -39,6 +40,46 @@ _UV_RUN = re.compile(r"\buv-install\b|\buv sync\b")
 _UV_COPY = re.compile(r"^COPY --from=ghcr\.io/astral-sh/uv:\d+\.\d+\.\d+ /uv /uvx /usr/local/bin/$")
 _PIP_OR_UV = re.compile(f"{_PIP_WORD.pattern}|{_UV_RUN.pattern}")
 _UV_SOURCES = frozenset({"pyproject.toml", "uv.lock*", "bin/uv-install"})
+
+
+_SKIP_DIRS = frozenset({".git", ".venv", "node_modules", ".uvtui"})
+
+
+def find_dockerfiles(root: Path) -> list[str]:
+    """Dockerfiles under root: Dockerfile, *.Dockerfile, Dockerfile.*, compose `dockerfile:`."""
+    found: set[str] = set()
+    for path in _walk(root):
+        name = path.name
+        named = name.endswith(".Dockerfile") or name.startswith("Dockerfile.")
+        if name == "Dockerfile" or (named and not name.endswith(".dockerignore")):
+            found.add(path.relative_to(root).as_posix())
+        elif fnmatch.fnmatch(name, "*compose*.y*ml"):
+            found.update(_compose_dockerfiles(root, path))
+    return sorted(found)
+
+
+def _walk(root: Path):
+    for path in sorted(root.iterdir()):
+        if path.is_dir() and path.name not in _SKIP_DIRS:
+            yield from _walk(path)
+        elif path.is_file():
+            yield path
+
+
+def _compose_dockerfiles(root: Path, compose: Path) -> set[str]:
+    text = compose.read_text(encoding="utf-8", errors="replace")
+    found: set[str] = set()
+    context = "."
+    for line in text.splitlines():
+        key, _, value = line.strip().partition(":")
+        value = value.strip().strip("'\"")
+        if key == "context" and value:
+            context = value
+        elif key == "dockerfile" and value:
+            base = compose.parent / context / value
+            if base.is_file():
+                found.add(base.resolve().relative_to(root.resolve()).as_posix())
+    return found
 
 
 def _parse(text: str, label: str, problems: list[str]) -> list[dockerfile.Command] | None:

@@ -6,7 +6,6 @@ line ranges and byte offsets the rewrite splices on.
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 import re
 from dataclasses import dataclass, field, replace
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import dockerfile
 
-from uvtui.core.dockerfile_pip import PipCall, parse_pip
+from uvtui.core.dockerfile_pip import CARRIED_OPTIONS, PipCall, parse_pip
 from uvtui.core.dockerfile_shell import (
     Segment,
     run_segments,
@@ -22,7 +21,6 @@ from uvtui.core.dockerfile_shell import (
 )
 from uvtui.core.findings import Finding, Level, MigrationRefused
 
-_SKIP_DIRS = frozenset({".git", ".venv", "node_modules", ".uvtui"})
 _PY_IMAGE = re.compile(r"(?:^|/)python:(\d+)\.(\d+)")
 _OFFICIAL = re.compile(r"^(?:(?:docker\.io/)?(?:library/)?)python(?::|@|$)")
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -34,40 +32,6 @@ _ENV_OPTIONS = {
     "PIP_TRUSTED_HOST": "--trusted-host",
     "PIP_PRE": "--pre",
 }
-_CARRIED_OPTIONS = frozenset(
-    {
-        "--requirement",
-        "--constraint",
-        "--editable",
-        "--user",
-        "--prefix",
-        "--no-cache-dir",
-        "--upgrade",
-        "--quiet",
-        "--verbose",
-        "--no-warn-script-location",
-        "--target",
-        "--root",
-        "--disable-pip-version-check",
-        "--root-user-action",
-        "--progress-bar",
-        "--compile",
-        "--break-system-packages",
-        "--index-url",
-        "--extra-index-url",
-        "--find-links",
-        "--trusted-host",
-        "--pre",
-        "--no-index",
-        "--require-hashes",
-        "--wheel-dir",
-        ">",
-        "--no-build-isolation",
-        "--only-binary",
-        "--no-binary",
-        "--cache-dir",
-    }
-)
 _CLI_INDEX_OPTIONS = ("--index-url", "--extra-index-url", "--trusted-host", "--pre", "--find-links")
 
 
@@ -149,43 +113,6 @@ class DockerfileFacts:
     setup_py_only: bool = False  # project metadata only in setup.py/setup.cfg (R7 on rewrite)
     stage_facts: tuple[Stage, ...] = field(default=(), repr=False)
     copies: tuple[CopyStep, ...] = field(default=(), repr=False)
-
-
-def find_dockerfiles(root: Path) -> list[str]:
-    """Dockerfiles under root: Dockerfile, *.Dockerfile, Dockerfile.*, compose `dockerfile:`."""
-    found: set[str] = set()
-    for path in _walk(root):
-        name = path.name
-        named = name.endswith(".Dockerfile") or name.startswith("Dockerfile.")
-        if name == "Dockerfile" or (named and not name.endswith(".dockerignore")):
-            found.add(path.relative_to(root).as_posix())
-        elif fnmatch.fnmatch(name, "*compose*.y*ml"):
-            found.update(_compose_dockerfiles(root, path))
-    return sorted(found)
-
-
-def _walk(root: Path):
-    for path in sorted(root.iterdir()):
-        if path.is_dir() and path.name not in _SKIP_DIRS:
-            yield from _walk(path)
-        elif path.is_file():
-            yield path
-
-
-def _compose_dockerfiles(root: Path, compose: Path) -> set[str]:
-    text = compose.read_text(encoding="utf-8", errors="replace")
-    found: set[str] = set()
-    context = "."
-    for line in text.splitlines():
-        key, _, value = line.strip().partition(":")
-        value = value.strip().strip("'\"")
-        if key == "context" and value:
-            context = value
-        elif key == "dockerfile" and value:
-            base = compose.parent / context / value
-            if base.is_file():
-                found.add(base.resolve().relative_to(root.resolve()).as_posix())
-    return found
 
 
 def _resolve_args(value: str, args: dict[str, str | None]) -> str | None:
@@ -693,7 +620,7 @@ def _option_findings(rel: str, steps: list[PipStep]) -> list[Finding]:
             )
         for flag in step.flags:
             name = flag.partition("=")[0]
-            if name not in _CARRIED_OPTIONS:
+            if name not in CARRIED_OPTIONS:
                 findings.append(
                     Finding(
                         "W-OPTION",

@@ -10,55 +10,26 @@ _PYTHON = re.compile(r"^(?:.*/)?python(?:\d+(?:\.\d+)?)?$")
 _ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _BOOTSTRAP = frozenset({"pip", "setuptools", "wheel"})
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
-VALUE_OPTIONS = frozenset(
-    {
-        "-r",
-        "--requirement",
-        "-c",
-        "--constraint",
-        "-e",
-        "--editable",
-        "-i",
-        "--index-url",
-        "--extra-index-url",
-        "-f",
-        "--find-links",
-        "--trusted-host",
-        "--prefix",
-        "-t",
-        "--target",
-        "--root",
-        "--src",
-        "--progress-bar",
-        "--root-user-action",
-        "--python-version",
-        "--platform",
-        "--implementation",
-        "--abi",
-        "--global-option",
-        "--config-settings",
-        "-C",
-        "--log",
-        "--cache-dir",
-        "--upgrade-strategy",
-        "--no-binary",
-        "--only-binary",
-        "--use-feature",
-        "--timeout",
-        "--retries",
-        "--proxy",
-        "--exists-action",
-        "--cert",
-        "--client-cert",
-        "--report",
-        "--python",
-        "--use-deprecated",
-        "-w",
-        "--wheel-dir",
-        "--build-option",
-        "--install-option",
-    }
-)
+# fmt: off
+VALUE_OPTIONS = frozenset({
+    "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
+    "--extra-index-url", "-f", "--find-links", "--trusted-host", "--prefix", "-t", "--target",
+    "--root", "--src", "--progress-bar", "--root-user-action", "--python-version", "--platform",
+    "--implementation", "--abi", "--global-option", "--config-settings", "-C", "--log",
+    "--cache-dir", "--upgrade-strategy", "--no-binary", "--only-binary", "--use-feature",
+    "--timeout", "--retries", "--proxy", "--exists-action", "--cert", "--client-cert", "--report",
+    "--python", "--use-deprecated", "-w", "--wheel-dir", "--build-option", "--install-option",
+})
+# Options whose effect the migration carries (target, cache, indexes) or that do not matter.
+CARRIED_OPTIONS = frozenset({
+    "--requirement", "--constraint", "--editable", "--user", "--prefix", "--no-cache-dir",
+    "--upgrade", "--quiet", "--verbose", "--no-warn-script-location", "--target", "--root",
+    "--disable-pip-version-check", "--root-user-action", "--progress-bar", "--compile",
+    "--break-system-packages", "--index-url", "--extra-index-url", "--find-links",
+    "--trusted-host", "--pre", "--no-index", "--require-hashes", "--wheel-dir", ">",
+    "--no-build-isolation", "--only-binary", "--no-binary", "--cache-dir",
+})
+# fmt: on
 _SHORT = {
     "-r": "--requirement",
     "-c": "--constraint",
