@@ -491,3 +491,17 @@ def test_requirement_paths_map_back_through_copy(tmp_path: Path) -> None:
     result = rewrite_dockerfile(facts, uv_version=UV, has_dev_group=False)
     assert "COPY --from=builder /root/.local /root/.local\n" in result.new_text
     assert verify_dockerfile_rewrite(text, result.new_text) == []
+
+
+def test_unicode_line_separators_do_not_shift_lines(tmp_path: Path) -> None:
+    text = (
+        'FROM python:3.11-slim\nLABEL description="a\u2028b\x0cc"\nCOPY requirements.txt .\n'
+        "RUN pip install -r requirements.txt\n"
+    )
+    root = write(tmp_path, text, files={"requirements.txt": "flask\n"})
+    facts = inspect_dockerfile(root, "Dockerfile")
+    assert facts.pip_steps[0].line == 4
+    result = rewrite_dockerfile(facts, uv_version=UV, has_dev_group=False)
+    assert 'LABEL description="a\u2028b\x0cc"\n' in result.new_text
+    assert result.new_text.endswith("RUN bin/uv-install --inexact\n")
+    assert verify_dockerfile_rewrite(text, result.new_text) == []

@@ -21,7 +21,7 @@ from uvtui.core.dockerfile_facts import (
     inspect_dockerfile,
 )
 from uvtui.core.dockerfile_rewrite import DockerfileRewrite, rewrite_dockerfile
-from uvtui.core.dockerfile_shell import command_offset, split_segments
+from uvtui.core.dockerfile_shell import command_offset, split_lines, split_segments
 
 __all__ = [
     "DockerfileFacts",
@@ -196,7 +196,7 @@ def _sequence_problems(
 def _byte_problems(
     old_text: str, new_text: str, old_lines: set[int], new_lines: set[int]
 ) -> list[str]:
-    a, b = old_text.splitlines(keepends=True), new_text.splitlines(keepends=True)
+    a, b = split_lines(old_text), split_lines(new_text)
     problems = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

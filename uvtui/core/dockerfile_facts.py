@@ -17,6 +17,7 @@ from uvtui.core.dockerfile_pip import CARRIED_OPTIONS, PipCall, parse_pip
 from uvtui.core.dockerfile_shell import (
     Segment,
     run_segments,
+    split_lines,
     split_segments,
 )
 from uvtui.core.findings import Finding, Level, MigrationRefused
@@ -229,7 +230,7 @@ class _Reader:
 
     def __init__(self, root: Path, rel: str, text: str) -> None:
         self.root, self.rel, self.text = root, rel, text
-        self.lines = text.splitlines(keepends=True)
+        self.lines = split_lines(text)
         try:
             self.commands = list(dockerfile.parse_string(text.removeprefix("\ufeff")))
         except dockerfile.GoParseError as exc:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from uvtui.core.dockerfile_facts import SYSTEM_PREFIXES, CopyStep, DockerfileFacts, PipStep
-from uvtui.core.dockerfile_shell import run_segments, word_spans
+from uvtui.core.dockerfile_shell import run_segments, split_lines, word_spans
 from uvtui.core.errors import UvtuiError
 from uvtui.core.findings import Finding, Level, MigrationRefused
 
@@ -127,7 +127,7 @@ def rewrite_dockerfile(
             "first.",
         )
     eol = _eol(facts.text)
-    splices = _Splices(facts.text.splitlines(keepends=True), eol)
+    splices = _Splices(split_lines(facts.text), eol)
     plans = _plan_stages(facts, has_dev_group, set(dev_files), project_env)
     known = {
         *facts.installed_requirement_files,
@@ -161,7 +161,7 @@ def _leftover_references(facts: DockerfileFacts, new_text: str) -> list[Finding]
         posixpath.basename(f) for f in (*facts.installed_requirement_files, *facts.constraint_files)
     }
     findings = []
-    for number, line in enumerate(new_text.splitlines(), start=1):
+    for number, line in enumerate(split_lines(new_text), start=1):
         hits = sorted(n for n in names if n and n in line)
         if hits:
             findings.append(

@@ -66,6 +66,13 @@ def _trim_end(text: str, start: int, end: int) -> int:
     return end
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines with their endings, split on "\n" only (as the Dockerfile parser counts them)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
 def logical(text: str) -> str:
     """Text with line continuations and Dockerfile comment lines removed."""
     out = []
@@ -188,7 +195,7 @@ def run_segments(raw: str) -> tuple[list[Segment], bool]:
     `RUN <<EOF` runs its body as a script (one segment per line); with another command before
     the heredoc (`RUN python <<EOF`) the body is data, so only the first line is shell.
     """
-    first = raw.splitlines(keepends=True)[0] if raw else ""
+    first = split_lines(raw)[0] if raw else ""
     start = command_offset(raw)
     heredoc = len(first) < len(raw) and bool(_HEREDOC.search(first))
     heredoc = heredoc and not first.rstrip("\r\n").endswith("\\")

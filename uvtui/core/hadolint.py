@@ -42,7 +42,7 @@ def hadolint_findings(text: str) -> list[tuple[str, int]] | None:
 
 def _line_map(old: str, new: str) -> dict[int, int]:
     """New line number -> old line number for lines the rewrite left as they were."""
-    matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
+    matcher = difflib.SequenceMatcher(None, old.split("\n"), new.split("\n"), autojunk=False)
     mapping: dict[int, int] = {}
     for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -64,7 +64,7 @@ def new_hadolint_findings(old: str, new: str) -> list[tuple[str, int]] | None:
     old_set = set(before)
     old_codes = {code for code, _ in before}
     mapping = _line_map(old, new)
-    new_lines = new.splitlines()
+    new_lines = new.split("\n")
     extra = []
     for code, line in after:
         if line in mapping:
