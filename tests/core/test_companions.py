@@ -64,7 +64,8 @@ def _hashes(root: Path) -> dict[str, str]:
 
 def test_pip_callers_are_suggestions_with_locations_and_files_stay(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text(
-        "services:\n  web:\n    build: .\n"
+        "services:\n  web:\n    build:\n      context: .\n      args:\n"
+        "        - PIP_INDEX_URL=https://pypi.corp.example/simple\n"
         '    command: sh -c "pip install -r requirements.txt && gunicorn app:app"\n'
     )
     (tmp_path / "Makefile").write_text(
@@ -82,13 +83,15 @@ def test_pip_callers_are_suggestions_with_locations_and_files_stay(tmp_path: Pat
     findings = find_pip_callers(tmp_path)
     assert [f.location for f in findings] == [
         "Makefile:3",
-        "compose.yaml:4",
+        "compose.yaml:6",
+        "compose.yaml:7",
         ".github/workflows/ci.yml:4",
         "bin/pip3-install:2",
     ]
     assert all(f.level is Level.SUGGESTION for f in findings)
-    assert "bin/uv-install" in findings[1].message
-    assert "uv sync --locked" in findings[2].message
+    assert "uv does not read" in findings[1].message
+    assert "bin/uv-install" in findings[2].message
+    assert "uv sync --locked" in findings[3].message
     assert _hashes(tmp_path) == before
 
 

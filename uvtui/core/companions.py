@@ -24,7 +24,7 @@ uv sync --frozen --no-install-project "$@"
 _DOCKERIGNORE_ADDITIONS = (".venv", ".uvtui/")
 _MUST_REACH = ("pyproject.toml", "uv.lock", "bin/uv-install")
 _PIP_CALL = re.compile(r"(?:^|[\s;&|(\"'`])(?:pip\d*(?:\.\d+)?|python\S*\s+-m\s+pip)\s+install\b")
-_SKIP_DIRS = frozenset({".git", ".venv", "node_modules", ".uvtui"})
+_PIP_VARIABLE = re.compile(r"\bPIP_[A-Z_]+")
 
 
 def _ignored(pattern: str, path: str) -> bool:
@@ -92,10 +92,12 @@ def _candidates(root: Path) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def _suggestion(rel: str, script: str | None) -> str:
+def _suggestion(rel: str, script: str | None, line: str) -> str:
     name = rel.rsplit("/", 1)[-1]
     if script is not None:
         return f"calls {script}; call `bin/uv-install` instead."
+    if "compose" in name and not _PIP_CALL.search(line):
+        return "passes a PIP_* setting, which uv does not read; indexes now live in pyproject.toml."
     if rel.startswith(".github/") or name in {".gitlab-ci.yml", "tox.ini"}:
         return "runs pip in CI; use `uv sync --locked` there."
     if "compose" in name:
@@ -132,12 +134,13 @@ def find_pip_callers(root: Path) -> tuple[Finding, ...]:
             if line.lstrip().startswith("#"):
                 continue
             script = next((s for s in pip_scripts if s in line and s != rel), None)
-            if script is None and not _PIP_CALL.search(line):
+            pip_arg = "compose" in rel and _PIP_VARIABLE.search(line)
+            if script is None and not pip_arg and not _PIP_CALL.search(line):
                 continue
             findings.append(
                 Finding(
                     "S-PIP-CALLER",
-                    f"{rel}:{number} {_suggestion(rel, script)}",
+                    f"{rel}:{number} {_suggestion(rel, script, line)}",
                     Level.SUGGESTION,
                     rel,
                     number,
