@@ -12,17 +12,16 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import (
-    InvalidSdistFilename,
     InvalidWheelFilename,
     canonicalize_name,
-    parse_sdist_filename,
     parse_wheel_filename,
 )
 from packaging.version import InvalidVersion, Version
@@ -82,8 +81,8 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("uvtui")) / "index"
 
 
-@dataclass(frozen=True)
-class _IndexFile:
+class _IndexFile(NamedTuple):
+    # a tuple, not a dataclass: pages of popular packages list tens of thousands of files
     filename: str
     requires_python: str | None
     yanked: bool
@@ -117,8 +116,6 @@ class IndexClient:
         ttl: float = CACHE_TTL_SECONDS,
         retry_backoff: float = 0.5,
     ) -> None:
-        import httpx
-
         self._settings = settings
         self._cache = _DiskCache(cache_dir or default_cache_dir())
         self._offline = offline
@@ -128,17 +125,17 @@ class IndexClient:
         self._retry_backoff = retry_backoff
         self._details: dict[str, PackageDetails | None] = {}
         self._details_lock = threading.Lock()
-        self._http = httpx.Client(
-            timeout=httpx.Timeout(timeout, connect=max(timeout, MIN_CONNECT_TIMEOUT)),
-            limits=httpx.Limits(
-                max_connections=max_in_flight, max_keepalive_connections=max_in_flight
-            ),
-            follow_redirects=True,
-            headers={"User-Agent": "uvtui"},
-        )
+        # created on the first request: a run answered from the cache never pays for
+        # importing httpx and loading the CA certificates
+        self._http: httpx.Client | None = None
+        self._http_lock = threading.Lock()
+        self._closed = False
 
     def close(self) -> None:
-        self._http.close()
+        with self._http_lock:
+            self._closed = True
+            if self._http is not None:
+                self._http.close()
 
     def __enter__(self) -> IndexClient:
         return self
@@ -252,6 +249,27 @@ class IndexClient:
             return _parse_details(name, response.content)
         return None
 
+    def _client(self) -> httpx.Client:
+        """The pooled HTTP client; RuntimeError once closed (as httpx raises itself)."""
+        import httpx
+
+        with self._http_lock:
+            if self._closed:
+                raise RuntimeError("the index client is closed")
+            if self._http is None:
+                self._http = httpx.Client(
+                    timeout=httpx.Timeout(
+                        self._timeout, connect=max(self._timeout, MIN_CONNECT_TIMEOUT)
+                    ),
+                    limits=httpx.Limits(
+                        max_connections=self._max_in_flight,
+                        max_keepalive_connections=self._max_in_flight,
+                    ),
+                    follow_redirects=True,
+                    headers={"User-Agent": "uvtui"},
+                )
+            return self._http
+
     def _get(self, index: IndexConfig, url: str, headers: dict[str, str]) -> httpx.Response:
         """GET with retries (connect errors and 5xx) and errors turned into short reasons."""
         import httpx
@@ -262,7 +280,7 @@ class IndexClient:
         attempt = 0
         while True:
             try:
-                response = self._http.get(url, headers=headers, auth=auth)
+                response = self._client().get(url, headers=headers, auth=auth)
             except (httpx.ConnectError, httpx.ConnectTimeout):
                 if attempt == RETRIES:
                     raise PackageIndexError(f"could not connect to {host}") from None
@@ -318,7 +336,7 @@ class _DiskCache:
             # write-then-rename: concurrent readers never see half a file
             handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump(data, file, separators=(",", ":"))
+                file.write(json.dumps(data, separators=(",", ":")))  # dump() encodes in Python
             os.replace(temporary, path)
         except OSError:
             pass  # a read-only or full cache only costs a refetch next time
@@ -342,9 +360,15 @@ def _release_from_row(row: list[object]) -> Release:
     return Release(
         version=Version(str(version)),
         yanked=bool(yanked),
-        requires_python=None if requires_python is None else SpecifierSet(str(requires_python)),
+        requires_python=None if requires_python is None else _known_specifier(str(requires_python)),
         upload_time=None if upload_time is None else datetime.fromisoformat(str(upload_time)),
     )
+
+
+@lru_cache(maxsize=1024)
+def _known_specifier(text: str) -> SpecifierSet:
+    """A cached summary's Requires-Python; raises InvalidSpecifier like SpecifierSet."""
+    return SpecifierSet(text)
 
 
 def _is_http(url: str) -> bool:
@@ -446,9 +470,10 @@ def _files_from_html(text: str) -> list[_IndexFile]:
 
 def _fold(files: Iterable[_IndexFile]) -> tuple[Release, ...]:
     """One Release per version (ascending), folding that version's files together."""
+    versions: dict[str, Version | None] = {}  # most files share their version with others
     by_version: dict[Version, list[_IndexFile]] = {}
     for file in files:
-        version = _version_of(file.filename)
+        version = _version_of(file.filename, versions)
         if version is not None:
             by_version.setdefault(version, []).append(file)
     releases = []
@@ -468,17 +493,51 @@ def _fold(files: Iterable[_IndexFile]) -> tuple[Release, ...]:
     return tuple(releases)
 
 
-def _version_of(filename: str) -> Version | None:
+def _version_of(filename: str, versions: dict[str, Version | None]) -> Version | None:
+    """The version of an installable file, as packaging's filename parsers read it.
+
+    The version part is parsed once per distinct text (`versions` memoizes it); the rest of
+    a wheel name is checked once per distinct shape by packaging itself (`_valid_wheel_shape`),
+    which keeps packaging's exact rules at a fraction of its per-file cost.
+    """
+    if filename.endswith(".whl"):
+        stem = filename[:-4]
+        dashes = stem.count("-")
+        if dashes not in (4, 5):
+            return None
+        name, text, rest = stem.split("-", 2)
+        if not _valid_wheel_shape(f"{name}-0-{rest}.whl"):
+            return None
+    elif filename.endswith((".tar.gz", ".zip")):
+        stem = filename[: -len(".tar.gz")] if filename.endswith(".tar.gz") else filename[:-4]
+        name, dash, text = stem.rpartition("-")
+        if not dash or not name:
+            return None
+    else:
+        return None  # eggs, .exe installers and other legacy formats are not installable by uv
+    if text not in versions:
+        versions[text] = _version(text)
+    return versions[text]
+
+
+@lru_cache(maxsize=4096)
+def _valid_wheel_shape(filename: str) -> bool:
+    """Whether packaging accepts a wheel name whose version part is a plain `0`."""
     try:
-        if filename.endswith(".whl"):
-            return parse_wheel_filename(filename)[1]
-        if filename.endswith((".tar.gz", ".zip")):
-            return parse_sdist_filename(filename)[1]
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        parse_wheel_filename(filename)
+    except InvalidWheelFilename:
+        return False
+    return True
+
+
+def _version(text: str) -> Version | None:
+    try:
+        return Version(text)
+    except InvalidVersion:
         return None
-    return None  # eggs, .exe installers and other legacy formats are not installable by uv
 
 
+@lru_cache(maxsize=1024)  # a few dozen distinct Requires-Python values cover most of an index
 def _specifier(text: str | None) -> SpecifierSet | None:
     if not text or not text.strip():
         return None
