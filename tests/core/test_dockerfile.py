@@ -505,3 +505,11 @@ def test_unicode_line_separators_do_not_shift_lines(tmp_path: Path) -> None:
     assert 'LABEL description="a\u2028b\x0cc"\n' in result.new_text
     assert result.new_text.endswith("RUN bin/uv-install --inexact\n")
     assert verify_dockerfile_rewrite(text, result.new_text) == []
+
+
+def test_verify_rejects_a_changed_stage_handoff() -> None:
+    facts, result = rewrite("venv")
+    moved = result.new_text.replace(
+        "COPY --from=builder /opt/venv /opt/venv\n", "COPY --from=builder /opt/venv /venv\n"
+    )
+    assert any("non-pip instruction" in p for p in verify_dockerfile_rewrite(facts.text, moved))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import posixpath
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -90,18 +91,26 @@ def _parse(text: str, label: str, problems: list[str]) -> list[dockerfile.Comman
         return None
 
 
-def _is_requirement_copy(cmd: dockerfile.Command) -> bool:
+def _is_requirement_copy(cmd: dockerfile.Command, pip_texts: list[str]) -> bool:
+    """COPY/ADD of requirement files, or of a folder a pip RUN reads (wheel handoff, d)."""
     if cmd.cmd not in {"COPY", "ADD"}:
         return False
     if any(f.startswith("--from=") for f in cmd.flags):
-        return True  # wheel dirs handed between stages (pattern d)
-    return any("requirements" in s or "constraints" in s for s in cmd.value[:-1])
+        dest = cmd.value[-1].rstrip("/")
+        return bool(dest) and any(dest in text for text in pip_texts)
+    sources = cmd.value[:-1]
+    if any("requirements" in s or "constraints" in s for s in sources):
+        return True
+    names = [posixpath.basename(s.rstrip("/")) for s in sources]
+    return all(
+        name not in {"", ".", ".."} and any(name in text for text in pip_texts) for name in names
+    )
 
 
-def _is_pip_step(cmd: dockerfile.Command) -> bool:
+def _is_pip_step(cmd: dockerfile.Command, pip_texts: list[str]) -> bool:
     if cmd.cmd == "RUN":
         return bool(_PIP_WORD.search(cmd.original))
-    return _is_requirement_copy(cmd)
+    return _is_requirement_copy(cmd, pip_texts)
 
 
 def _is_uv_insert(cmd: dockerfile.Command) -> bool:
@@ -114,7 +123,8 @@ def _is_uv_insert(cmd: dockerfile.Command) -> bool:
         return bool(
             _UV_COPY.match(cmd.original)
             or set(cmd.value[:-1]) & _UV_SOURCES
-            or any(f.startswith("--from=") for f in cmd.flags)
+            # the venv handed over in pattern (d): same path on both sides
+            or (any(f.startswith("--from=") for f in cmd.flags) and cmd.value[0] == cmd.value[-1])
         )
     return False
 
@@ -169,6 +179,7 @@ def _sequence_problems(
     problems: list[str] = []
     changed_old: set[int] = set()
     changed_new: set[int] = set()
+    pip_texts = [c.original for c in old if c.cmd == "RUN" and _PIP_WORD.search(c.original)]
     matcher = difflib.SequenceMatcher(
         None, [c.original for c in old], [c.original for c in new], autojunk=False
     )
@@ -177,12 +188,12 @@ def _sequence_problems(
             continue
         changed_old.update(range(i1, i2))
         changed_new.update(range(j1, j2))
-        old_runs = [c for c in old[i1:i2] if c.cmd == "RUN" and _is_pip_step(c)]
+        old_runs = [c for c in old[i1:i2] if c.cmd == "RUN" and _is_pip_step(c, pip_texts)]
         new_runs = [c for c in new[j1:j2] if c.cmd == "RUN"]
         problems += [
             f"line {c.start_line}: non-pip instruction changed: {c.original[:60]}"
             for c in old[i1:i2]
-            if not _is_pip_step(c)
+            if not _is_pip_step(c, pip_texts)
         ]
         problems += [
             f"new line {c.start_line}: unexpected instruction: {c.original[:60]}"
