@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.docker import PYTHON_IMAGE, docker_client, require_image
 from tests.support.local_index import LocalIndex
 from tests.support.migration_trees import (
     PYTHON,
@@ -210,3 +211,28 @@ def test_build_check_needs_a_rewritten_dockerfile(tmp_path: Path, env: dict) -> 
     assert result.returncode == 1
     assert "needs a Dockerfile" in result.stderr
     assert tree_state(root) == before
+
+
+@pytest.mark.docker
+@pytest.mark.timeout(600)
+def test_build_check_passes_before_writing(
+    tmp_path: Path, env: dict, local_index: LocalIndex
+) -> None:
+    """V6 through the CLI: both images built from the tree and its migrated copy, then written."""
+    client = docker_client()
+    require_image(client, PYTHON_IMAGE)
+    require_image(client, "ghcr.io/astral-sh/uv:0.13.9")
+    root = write_tree(
+        tmp_path / "app",
+        {
+            "requirements.txt": f"--index-url {local_index.url}\nFlask==3.0.3\n",
+            "Dockerfile": (
+                f"FROM {PYTHON_IMAGE}\nWORKDIR /app\nCOPY requirements.txt ./\n"
+                "RUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n"
+            ),
+        },
+    )
+    result = migrate(env, root, "--write", "--yes", "--uv-version", "0.13.9", "--build-check")
+    assert result.returncode == 0, result.stderr
+    assert "Build check passed" in result.stdout
+    assert (root / "uv.lock").is_file()
