@@ -11,7 +11,7 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
-from uvtui.core.index import _version_of
+from uvtui.core.index import _version, _version_text
 
 FILENAMES = [
     "numpy-1.26.4-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
@@ -62,13 +62,15 @@ def packaging_version(filename: str) -> Version | None:
 @pytest.mark.parametrize("filename", FILENAMES)
 def test_version_of_matches_packaging(filename: str) -> None:
     expected = packaging_version(filename)
-    found = _version_of(filename, {})
+    text = _version_text(filename, {})
+    found = None if text is None else _version(text)
     assert found == expected
     assert str(found) == str(expected)
 
 
-def test_version_text_is_parsed_once() -> None:
-    versions: dict[str, Version | None] = {}
-    first = _version_of("a-1.0-cp311-cp311-any.whl", versions)
-    second = _version_of("a-1.0.tar.gz", versions)
-    assert first is second is versions["1.0"]
+def test_wheel_shapes_are_checked_once() -> None:
+    shapes: dict[tuple[str, str], bool] = {}
+    assert _version_text("a-1.0-cp311-cp311-any.whl", shapes) == "1.0"
+    assert _version_text("a-2.0-cp311-cp311-any.whl", shapes) == "2.0"
+    assert _version_text("a-2.0-py3.-none-any.whl", shapes) is None
+    assert shapes == {("a", "cp311-cp311-any"): True, ("a", "py3.-none-any"): False}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import tempfile
 import threading
 import time
@@ -15,7 +16,7 @@ from datetime import datetime
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -31,6 +32,7 @@ from uvtui.core.index_config import IndexSettings, credential_variables
 from uvtui.core.project import IndexConfig
 
 if TYPE_CHECKING:
+    import httpcore
     import httpx  # imported lazily at run time: it is slow to import
 
 
@@ -79,14 +81,6 @@ def default_cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("uvtui")) / "index"
-
-
-class _IndexFile(NamedTuple):
-    # a tuple, not a dataclass: pages of popular packages list tens of thousands of files
-    filename: str
-    requires_python: str | None
-    yanked: bool
-    upload_time: str | None
 
 
 @dataclass(frozen=True)
@@ -257,14 +251,15 @@ class IndexClient:
             if self._closed:
                 raise RuntimeError("the index client is closed")
             if self._http is None:
+                limits = httpx.Limits(
+                    max_connections=self._max_in_flight,
+                    max_keepalive_connections=self._max_in_flight,
+                )
                 self._http = httpx.Client(
                     timeout=httpx.Timeout(
                         self._timeout, connect=max(self._timeout, MIN_CONNECT_TIMEOUT)
                     ),
-                    limits=httpx.Limits(
-                        max_connections=self._max_in_flight,
-                        max_keepalive_connections=self._max_in_flight,
-                    ),
+                    transport=_transport(limits),
                     follow_redirects=True,
                     headers={"User-Agent": "uvtui"},
                 )
@@ -298,6 +293,73 @@ class IndexClient:
                     return response
             time.sleep(self._retry_backoff * 2**attempt)
             attempt += 1
+
+
+def _transport(limits: httpx.Limits) -> httpx.HTTPTransport:
+    """httpx's default transport, except that it looks each host up only once."""
+    import httpcore
+    import httpx
+
+    transport = httpx.HTTPTransport(limits=limits)
+    pool = getattr(transport, "_pool", None)
+    if isinstance(pool, httpcore.ConnectionPool):  # httpx builds it; no public way to pass one
+        pool._network_backend = _ResolveOnceBackend()  # type: ignore[assignment]
+    return transport
+
+
+class _ResolveOnceBackend:
+    """httpcore's sync network backend, except that each (host, port) is looked up once per
+    client: on some networks one DNS lookup in ~40 stalls for 5 s, and every new pooled
+    connection would pay that chance again. Connects the way the socket module does: each
+    address in turn, the last error if all fail."""
+
+    def __init__(self) -> None:
+        import httpcore
+
+        self._backend = httpcore.SyncBackend()
+        self._addresses: dict[tuple[str, int], list[str]] = {}
+        self._lock = threading.Lock()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        import httpcore
+
+        error: Exception | None = None
+        for address in self._resolve(host, port):
+            try:
+                return self._backend.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as failure:
+                error = failure
+        raise error or httpcore.ConnectError(f"no address for {host}")
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        return self._backend.connect_unix_socket(path, timeout, socket_options)
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+    def _resolve(self, host: str, port: int) -> list[str]:
+        import httpcore
+
+        with self._lock:
+            if (host, port) not in self._addresses:
+                try:
+                    found = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+                except OSError as failure:
+                    raise httpcore.ConnectError(str(failure)) from failure
+                addresses = [str(sockaddr[0]) for *_, sockaddr in found]
+                self._addresses[(host, port)] = list(dict.fromkeys(addresses))
+            return self._addresses[(host, port)]
 
 
 class _DiskCache:
@@ -398,34 +460,31 @@ def _raise_for_status(response: httpx.Response, index: IndexConfig) -> None:
         raise PackageIndexError(f"index answered HTTP {status}")
 
 
-def _parse_page(response: httpx.Response) -> list[_IndexFile]:
+# A project page's files in PEP 691 shape (the HTML reader produces the same shape): dicts
+# with "filename" and optionally "requires-python", "yanked" and "upload-time". Popular
+# projects list tens of thousands of files, so they are folded without per-file objects.
+_File = dict[str, Any]
+
+
+def _parse_page(response: httpx.Response) -> list[_File]:
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if "json" in content_type:
         return _files_from_json(response.content)
     return _files_from_html(response.text)
 
 
-def _files_from_json(content: bytes) -> list[_IndexFile]:
+def _files_from_json(content: bytes) -> list[_File]:
     """Files of a PEP 691 project page."""
     try:
         document = json.loads(content)
         if not str(document["meta"]["api-version"]).startswith("1."):
             raise PackageIndexError("index speaks an unsupported simple API version")
-        return [
-            _IndexFile(
-                filename=str(file["filename"]),
-                requires_python=_text_or_none(file.get("requires-python")),
-                yanked=file.get("yanked") is True or isinstance(file.get("yanked"), str),
-                upload_time=_text_or_none(file.get("upload-time")),
-            )
-            for file in document["files"]
-        ]
+        files = list(document["files"])
     except (ValueError, KeyError, TypeError, AttributeError):
         raise PackageIndexError("index returned invalid JSON") from None
-
-
-def _text_or_none(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+    if not all(isinstance(file, dict) and "filename" in file for file in files):
+        raise PackageIndexError("index returned invalid JSON")
+    return files
 
 
 class _LinkParser(HTMLParser):
@@ -433,7 +492,7 @@ class _LinkParser(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__()
-        self.files: list[_IndexFile] = []
+        self.files: list[_File] = []
         self._anchor: dict[str, str | None] | None = None
         self._text: list[str] = []
 
@@ -451,78 +510,113 @@ class _LinkParser(HTMLParser):
         href = self._anchor.get("href") or ""
         filename = "".join(self._text).strip() or unquote(urlsplit(href).path.rsplit("/", 1)[-1])
         self.files.append(
-            _IndexFile(
-                filename=filename,
-                requires_python=self._anchor.get("data-requires-python"),
-                yanked="data-yanked" in self._anchor,
-                upload_time=None,  # PEP 503 pages do not carry upload times
-            )
+            {
+                "filename": filename,
+                "requires-python": self._anchor.get("data-requires-python"),
+                "yanked": "data-yanked" in self._anchor,
+                # PEP 503 pages do not carry upload times
+            }
         )
         self._anchor = None
 
 
-def _files_from_html(text: str) -> list[_IndexFile]:
+def _files_from_html(text: str) -> list[_File]:
     parser = _LinkParser()
     parser.feed(text)
     parser.close()
     return parser.files
 
 
-def _fold(files: Iterable[_IndexFile]) -> tuple[Release, ...]:
+def _fold(files: list[_File]) -> tuple[Release, ...]:
     """One Release per version (ascending), folding that version's files together."""
-    versions: dict[str, Version | None] = {}  # most files share their version with others
-    by_version: dict[Version, list[_IndexFile]] = {}
+    by_text: dict[str, list[_File]] = {}
+    shapes: dict[tuple[str, str], bool] = {}
     for file in files:
-        version = _version_of(file.filename, versions)
-        if version is not None:
-            by_version.setdefault(version, []).append(file)
-    releases = []
-    for version in sorted(by_version):
-        group = by_version[version]
-        installable = [file for file in group if not file.yanked] or group
-        specifiers = (_specifier(file.requires_python) for file in installable)
-        times = [t for t in (_timestamp(file.upload_time) for file in group) if t is not None]
-        releases.append(
-            Release(
-                version=version,
-                yanked=all(file.yanked for file in group),
-                requires_python=next((s for s in specifiers if s is not None), None),
-                upload_time=min(times, default=None),
-            )
-        )
-    return tuple(releases)
+        text = _version_text(str(file["filename"]), shapes)
+        if text is not None:
+            group = by_text.get(text)
+            if group is None:
+                by_text[text] = [file]
+            else:
+                group.append(file)
+    by_version: dict[Version, list[_File]] = {}
+    spelled_twice: list[Version] = []  # e.g. files of both "1.0" and "1.0.0"
+    for text, group in by_text.items():
+        version = _version(text)
+        if version is None:
+            continue
+        if version in by_version:
+            by_version[version] = by_version[version] + group
+            spelled_twice.append(version)
+        else:
+            by_version[version] = group
+    if spelled_twice:  # back to page order, which decides the Requires-Python
+        position = {id(file): index for index, file in enumerate(files)}
+        for version in spelled_twice:
+            by_version[version].sort(key=lambda file: position[id(file)])
+    return tuple(_release(version, by_version[version]) for version in sorted(by_version))
 
 
-def _version_of(filename: str, versions: dict[str, Version | None]) -> Version | None:
-    """The version of an installable file, as packaging's filename parsers read it.
+def _release(version: Version, group: list[_File]) -> Release:
+    """The release of one version's files: yanked only if all are, Requires-Python of the
+    first installable file that states a valid one, earliest upload time."""
+    yanked = [file for file in group if _is_yanked(file)]
+    installable = group
+    if yanked:
+        installable = [file for file in group if not _is_yanked(file)] or group
+    requires_python = None
+    for file in installable:
+        text = file.get("requires-python")
+        if isinstance(text, str) and (requires_python := _specifier(text)) is not None:
+            break
+    times = [
+        moment
+        for file in group
+        if isinstance(text := file.get("upload-time"), str)
+        and (moment := _timestamp(text)) is not None
+    ]
+    return Release(
+        version=version,
+        yanked=len(yanked) == len(group),
+        requires_python=requires_python,
+        upload_time=min(times, default=None),
+    )
 
-    The version part is parsed once per distinct text (`versions` memoizes it); the rest of
-    a wheel name is checked once per distinct shape by packaging itself (`_valid_wheel_shape`),
-    which keeps packaging's exact rules at a fraction of its per-file cost.
+
+def _is_yanked(file: _File) -> bool:
+    yanked = file.get("yanked")
+    return yanked is True or isinstance(yanked, str)
+
+
+def _version_text(filename: str, shapes: dict[tuple[str, str], bool]) -> str | None:
+    """The version part of an installable file's name, when packaging would accept the name.
+
+    A wheel name's other parts are checked by packaging itself once per distinct shape
+    (`shapes` memoizes it), which keeps packaging's exact rules at a fraction of its
+    per-file cost; the version part is checked by the caller, once per distinct text.
     """
     if filename.endswith(".whl"):
         stem = filename[:-4]
         dashes = stem.count("-")
-        if dashes not in (4, 5):
+        if dashes != 4 and dashes != 5:
             return None
         name, text, rest = stem.split("-", 2)
-        if not _valid_wheel_shape(f"{name}-0-{rest}.whl"):
-            return None
-    elif filename.endswith((".tar.gz", ".zip")):
-        stem = filename[: -len(".tar.gz")] if filename.endswith(".tar.gz") else filename[:-4]
-        name, dash, text = stem.rpartition("-")
-        if not dash or not name:
-            return None
+        valid = shapes.get((name, rest))
+        if valid is None:
+            valid = shapes[(name, rest)] = _valid_wheel_shape(f"{name}-0-{rest}.whl")
+        return text if valid else None
+    if filename.endswith(".tar.gz"):
+        stem = filename[:-7]
+    elif filename.endswith(".zip"):
+        stem = filename[:-4]
     else:
         return None  # eggs, .exe installers and other legacy formats are not installable by uv
-    if text not in versions:
-        versions[text] = _version(text)
-    return versions[text]
+    name, dash, text = stem.rpartition("-")
+    return text if dash and name else None
 
 
-@lru_cache(maxsize=4096)
 def _valid_wheel_shape(filename: str) -> bool:
-    """Whether packaging accepts a wheel name whose version part is a plain `0`."""
+    """Whether packaging accepts a wheel name (whose version part is a plain `0`)."""
     try:
         parse_wheel_filename(filename)
     except InvalidWheelFilename:
@@ -538,8 +632,8 @@ def _version(text: str) -> Version | None:
 
 
 @lru_cache(maxsize=1024)  # a few dozen distinct Requires-Python values cover most of an index
-def _specifier(text: str | None) -> SpecifierSet | None:
-    if not text or not text.strip():
+def _specifier(text: str) -> SpecifierSet | None:
+    if not text.strip():
         return None
     try:
         return SpecifierSet(text)
@@ -547,9 +641,7 @@ def _specifier(text: str | None) -> SpecifierSet | None:
         return None
 
 
-def _timestamp(text: str | None) -> datetime | None:
-    if not text:
-        return None
+def _timestamp(text: str) -> datetime | None:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
