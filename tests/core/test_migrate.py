@@ -77,8 +77,10 @@ def codes(plan: MigrationPlan) -> set[str]:
 def test_seed_plan_writes_nothing_and_holds_every_file(tmp_path: Path, env: dict) -> None:
     root = seed(tmp_path / "app")
     before = tree_state(root)
-    result = plan(root, env)
+    steps: list[str] = []
+    result = plan(root, env, progress=steps.append)
     assert tree_state(root) == before
+    assert len(steps) == 3
     changes = {change.path: change for change in result.change_plan.changes}
     assert list(changes) == [
         "pyproject.toml",

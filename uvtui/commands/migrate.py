@@ -102,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
             python=args.python,
             project_env=args.project_env,
             remove_requirements=args.remove_requirements,
+            progress=_progress if sys.stderr.isatty() else None,
         )
         print(_redact(render_plan(plan)), end="")
         if args.build_check and not _build_check(plan):
@@ -149,6 +150,10 @@ def _build_check(plan: MigrationPlan) -> bool:
         f"versions, {len(result.dependencies)} main dependencies import{faster}."
     )
     return True
+
+
+def _progress(label: str) -> None:
+    print(f"uvtui: {label}...", file=sys.stderr)
 
 
 def _usage(args: argparse.Namespace, message: str) -> int:

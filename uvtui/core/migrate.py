@@ -13,7 +13,7 @@ import re
 import shutil
 import tempfile
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -153,19 +153,24 @@ def plan_migration(
     remove_requirements: bool = False,
     env: Mapping[str, str] | None = None,
     freeze_choice: Iterable[str] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> MigrationPlan:
     """Plan the whole migration of the project at root; nothing under root is written.
 
     Raises MigrationRefused (R1-R7) when it cannot be done safely, UvFailed when uv cannot run
     for another reason (network, interpreter), MigrationValidationFailed when V1-V5 fail.
+    `progress` is called with a short label before each slow step.
     """
+    report = progress or (lambda _label: None)
     root = root.resolve()
     if not root.is_dir():
         raise UvtuiError(f"{root} is not a directory.")
     detect_other_manager(root)
     image_uv = _checked_uv_version(uv_version) if uv_version else local_uv_version(env)
+    report("Reading the Dockerfiles and requirements files")
     inputs = _detect(root, python, freeze_choice)
     rewrites = _rewrite_dockerfiles(inputs, image_uv, project_env)
+    report("Locking with uv in a scratch directory")
     locked = _lock_without_drift(root, inputs.requirements, env)
     changes = _file_changes(root, inputs, rewrites, locked, remove_requirements)
     findings = _collect_findings(inputs, rewrites, locked, image_uv, env, root)
@@ -186,6 +191,7 @@ def plan_migration(
         requirement_files=_requirement_files(inputs.requirements),
         env=env,
     )
+    report("Validating the plan")
     _validate_plan(plan)
     return plan
 
