@@ -177,7 +177,7 @@ def check_builds(
     """
     client = client or connect()
     dependencies = main_dependencies(migrated_root / "pyproject.toml")
-    options = _BuildOptions(dockerfile_path, target, dict(build_args or {}), labels, nocache)
+    options = BuildOptions(dockerfile_path, target, dict(build_args or {}), labels, nocache)
     built: list[ImageBuild] = []
     try:
         for role, root in (("original", original_root), ("migrated", migrated_root)):
@@ -255,19 +255,21 @@ def strip_ansi(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class _BuildOptions:
-    dockerfile_path: str
-    target: str | None
-    build_args: dict[str, str]
-    labels: Mapping[str, str] | None
-    nocache: bool
+class BuildOptions:
+    """How to build one image (the same for the original and the migrated tree)."""
+
+    dockerfile_path: str = "Dockerfile"
+    target: str | None = None
+    build_args: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] | None = None
+    nocache: bool = False
 
     def labels_for(self, role: str) -> dict[str, str]:
         return {LABEL: role, **(self.labels or {})}
 
 
 def build_image(
-    client: docker.DockerClient, role: str, root: Path, options: _BuildOptions
+    client: docker.DockerClient, role: str, root: Path, options: BuildOptions
 ) -> ImageBuild:
     """Build one tree's image with the builder its Dockerfile needs; time the dependency step."""
     path = root / options.dockerfile_path
@@ -315,7 +317,7 @@ def dependency_seconds(step_seconds: Sequence[tuple[str, float]]) -> float | Non
 
 
 def _build_with_legacy_builder(
-    client: docker.DockerClient, role: str, root: Path, options: _BuildOptions
+    client: docker.DockerClient, role: str, root: Path, options: BuildOptions
 ) -> tuple[str, list[str], list[tuple[str, float]]]:
     import docker.errors
 
@@ -324,7 +326,7 @@ def _build_with_legacy_builder(
             path=str(root),
             dockerfile=options.dockerfile_path,
             target=options.target,
-            buildargs=options.build_args,
+            buildargs=dict(options.build_args),
             labels=options.labels_for(role),
             nocache=options.nocache,
             network_mode="host",
@@ -368,7 +370,7 @@ def _read_legacy_stream(
 
 
 def _build_with_buildkit(
-    client: docker.DockerClient, role: str, root: Path, options: _BuildOptions
+    client: docker.DockerClient, role: str, root: Path, options: BuildOptions
 ) -> tuple[str, list[str], list[tuple[str, float]]]:
     with tempfile.TemporaryDirectory(prefix="uvtui-build-") as scratch:
         iidfile = Path(scratch) / "iid"

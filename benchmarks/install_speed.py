@@ -1,0 +1,125 @@
+"""pip vs uv: time of the dependency-install step of an app's original and migrated image.
+
+For each corpus app (default: `flask-seed`, the article's layout with `--user` and no package
+cache, and `django-cache`, a root install with a BuildKit cache mount) the script copies the app,
+migrates the copy with uvtui (locking against the live package index), then builds the original
+(pip) and the migrated (uv) image in the same run, alternating which goes first:
+
+- cold: no layer cache (`nocache`) and no package cache: BuildKit cache mounts are pruned before
+  every cold build; the apps' own `--no-cache-dir` / `UV_NO_CACHE=1` keep pip and uv from
+  caching anything else.
+- warm: no layer cache either, so the install step runs again, but the package cache is whatever
+  the Dockerfile keeps between builds: the cache mount's pip or uv cache for `django-cache`
+  (filled by the cold build); nothing for `flask-seed` (there "warm" only means the index, DNS
+  and the host's disk cache are warm).
+
+The step is timed by `uvtui.core.build_check`: with the legacy builder, the wall time between the
+streamed `Step N/M : RUN …` header of the install step and the next step's header (container
+start and layer commit included, for both sides); with BuildKit, the `DONE x.xs` time BuildKit
+prints for that RUN vertex. Figures are medians over `--runs` builds (default 3).
+
+Run: `uv run python benchmarks/install_speed.py [--runs N] [APP ...]` (needs the Docker engine
+and the stand-in images from .ci/setup-docker.sh, and the live package index).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import docker
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from uvtui.core.build_check import (  # noqa: E402
+    BUILDKIT_CLI,
+    BuildOptions,
+    build_image,
+    connect,
+)
+from uvtui.core.migrate import apply_migration, plan_migration  # noqa: E402
+
+CORPUS = ROOT / "tests" / "fixtures" / "pip-projects"
+DEFAULT_APPS = ("flask-seed", "django-cache")
+BENCHMARK_LABEL = "org.uvtui.benchmark"
+
+
+def prepare(app: str, workdir: Path) -> tuple[Path, Path]:
+    """A copy of the app (original) and a migrated copy of it."""
+    original = Path(shutil.copytree(CORPUS / app, workdir / app / "original", symlinks=True))
+    dockerfile = original / "Dockerfile"
+    data = dockerfile.read_bytes()
+    if data.startswith(b"# syntax="):  # BuildKit would fetch that frontend from a registry
+        dockerfile.write_bytes(data.split(b"\n", 1)[1])
+    migrated = Path(shutil.copytree(original, workdir / app / "migrated", symlinks=True))
+    apply_migration(plan_migration(migrated))
+    return original, migrated
+
+
+def prune_cache_mounts() -> None:
+    subprocess.run(
+        [BUILDKIT_CLI, "builder", "prune", "--force", "--filter", "type=exec.cachemount"],
+        check=True,
+        capture_output=True,
+    )
+
+
+Times = dict[str, dict[str, list[float]]]  # mode -> installer -> seconds, one per run
+
+
+def install_seconds(client: docker.DockerClient, role: str, root: Path) -> float:
+    """Build without layer cache; the install step's seconds."""
+    options = BuildOptions(nocache=True, labels={BENCHMARK_LABEL: "1"})
+    image = build_image(client, role, root, options)
+    client.images.remove(image.image_id, force=True)
+    if image.dependency_seconds is None:
+        raise SystemExit(f"no install step found in the {role} build of {root}")
+    return image.dependency_seconds
+
+
+def measure(client: docker.DockerClient, original: Path, migrated: Path, runs: int) -> Times:
+    """Cold then warm builds of each image, `runs` times, alternating which image goes first."""
+    times: Times = {mode: {"pip": [], "uv": []} for mode in ("cold", "warm")}
+    for run in range(runs):
+        order = [("pip", original), ("uv", migrated)]
+        if run % 2:
+            order.reverse()
+        for role, root in order:
+            prune_cache_mounts()
+            times["cold"][role].append(install_seconds(client, role, root))
+            times["warm"][role].append(install_seconds(client, role, root))
+    return times
+
+
+def report(app: str, times: Times) -> None:
+    for mode, by_role in times.items():
+        pip, uv = (statistics.median(by_role[role]) for role in ("pip", "uv"))
+        pairs = zip(by_role["pip"], by_role["uv"], strict=True)
+        runs = " ".join(f"{p:.1f}/{u:.1f}" for p, u in pairs)
+        ratio = pip / uv
+        print(f"{app:14} {mode:5} pip {pip:6.1f}s  uv {uv:6.1f}s  pip/uv {ratio:5.1f}x  [{runs}]")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("apps", nargs="*", default=list(DEFAULT_APPS))
+    parser.add_argument("--runs", type=int, default=3)
+    arguments = parser.parse_args()
+    client = connect()
+    with tempfile.TemporaryDirectory(prefix="uvtui-install-speed-") as scratch:
+        for app in arguments.apps:
+            original, migrated = prepare(app, Path(scratch))
+            report(app, measure(client, original, migrated, arguments.runs))
+    prune_cache_mounts()
+
+
+if __name__ == "__main__":
+    main()
