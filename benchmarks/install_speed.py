@@ -40,9 +40,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from uvtui.core.build_check import (  # noqa: E402
-    BUILDKIT_CLI,
     BuildOptions,
     build_image,
+    buildkit_cli,
     connect,
 )
 from uvtui.core.migrate import apply_migration, plan_migration  # noqa: E402
@@ -66,7 +66,7 @@ def prepare(app: str, workdir: Path) -> tuple[Path, Path]:
 
 def prune_cache_mounts() -> None:
     subprocess.run(
-        [BUILDKIT_CLI, "builder", "prune", "--force", "--filter", "type=exec.cachemount"],
+        [buildkit_cli(), "builder", "prune", "--force", "--filter", "type=exec.cachemount"],
         check=True,
         capture_output=True,
     )

@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import time
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     import docker
 
 LOG_TAIL_LINES = 40
+# The engine package's own CLI builds with DOCKER_BUILDKIT=1; a newer CLI may need buildx instead.
 BUILDKIT_CLI = "/usr/bin/docker"
 BUILD_TIMEOUT_SECONDS = 1800.0
 RUN_TIMEOUT_SECONDS = 300
@@ -374,7 +376,7 @@ def _build_with_buildkit(
 ) -> tuple[str, list[str], list[tuple[str, float]]]:
     with tempfile.TemporaryDirectory(prefix="uvtui-build-") as scratch:
         iidfile = Path(scratch) / "iid"
-        argv = [BUILDKIT_CLI, "build", "--progress=plain", "--network=host", "--iidfile"]
+        argv = [buildkit_cli(), "build", "--progress=plain", "--network=host", "--iidfile"]
         argv += [str(iidfile), "--file", str(root / options.dockerfile_path)]
         argv += [f"--label={key}={value}" for key, value in options.labels_for(role).items()]
         argv += [f"--build-arg={key}={value}" for key, value in options.build_args.items()]
@@ -396,6 +398,19 @@ def _build_with_buildkit(
         if done.returncode != 0 or not iidfile.is_file():
             raise _build_failed(role, root, f"exit {done.returncode}", lines)
         return iidfile.read_text().strip(), lines, buildkit_step_seconds(lines)
+
+
+def buildkit_cli() -> str:
+    """The docker CLI that builds with BuildKit (RUN --mount needs it)."""
+    if os.access(BUILDKIT_CLI, os.X_OK):
+        return BUILDKIT_CLI
+    found = shutil.which("docker")
+    if found is None:
+        raise BuildCheckError(
+            "The Dockerfile uses RUN --mount, which needs BuildKit through the docker CLI, "
+            "but no docker CLI was found."
+        )
+    return found
 
 
 def buildkit_step_seconds(lines: Iterable[str]) -> list[tuple[str, float]]:
