@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import docker
@@ -247,3 +248,17 @@ def test_main_dependencies_come_from_the_migrated_pyproject(tmp_path: Path) -> N
     )
 
     assert main_dependencies(tmp_path / "pyproject.toml") == ["flask", "python-dotenv", "?uvloop"]
+
+
+@pytest.mark.docker
+@pytest.mark.timeout(300)
+def test_an_image_without_a_shell_cannot_be_probed_and_leaves_no_container(
+    client: docker.DockerClient, seed_check: BuildCheckResult
+) -> None:
+    shell_less = replace(seed_check.migrated, image_id=client.images.get(UV_IMAGE).id)
+
+    with pytest.raises(BuildCheckError) as raised:
+        probe_image(client, shell_less, ["flask"])
+
+    assert raised.value.message.startswith("Could not run the check in the migrated image: ")
+    assert client.containers.list(all=True, filters={"label": LABEL}) == []

@@ -452,28 +452,31 @@ def probe_image(
     """Run the probe as the image's USER: installed versions and failed imports."""
     import docker.errors
 
-    # The interpreter falls back to `python` on PATH when the given one is not in this image.
-    shell = 'p="${UVTUI_PYTHON:-python}"; [ -x "$p" ] || p=python; exec "$p" -c "$@"'
+    # The given interpreter if this image has it, else `python` (or `python3`) on the image's PATH.
+    shell = (
+        'p="${UVTUI_PYTHON:-}"; [ -x "$p" ] || p="$(command -v python || command -v python3)"; '
+        'exec "$p" -c "$@"'
+    )
     try:
-        container = client.containers.run(
+        container = client.containers.create(
             build.image_id,
             [_PROBE, *dependencies],
             entrypoint=["/bin/sh", "-c", shell, "probe"],
             environment={"UVTUI_PYTHON": interpreter} if interpreter else None,
-            detach=True,
             network_disabled=True,
             labels={LABEL: "probe"},
         )
     except (docker.errors.DockerException, OSError) as error:
         raise BuildCheckError(
-            f"Could not start the {build.role} image to check it: {_first_line(error)}"
+            f"Could not create a container of the {build.role} image: {_first_line(error)}"
         ) from None
     try:
+        container.start()
         container.wait(timeout=RUN_TIMEOUT_SECONDS)
         output = container.logs(stdout=True, stderr=True).decode(errors="replace")
     except (docker.errors.DockerException, OSError) as error:
         raise BuildCheckError(
-            f"The check inside the {build.role} image did not finish: {_first_line(error)}"
+            f"Could not run the check in the {build.role} image: {_first_line(error)}"
         ) from None
     finally:
         container.remove(force=True)
