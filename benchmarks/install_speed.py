@@ -104,8 +104,8 @@ def report(app: str, times: Times) -> None:
         pip, uv = (statistics.median(by_role[role]) for role in ("pip", "uv"))
         pairs = zip(by_role["pip"], by_role["uv"], strict=True)
         runs = " ".join(f"{p:.1f}/{u:.1f}" for p, u in pairs)
-        ratio = pip / uv
-        print(f"{app:14} {mode:5} pip {pip:6.1f}s  uv {uv:6.1f}s  pip/uv {ratio:5.1f}x  [{runs}]")
+        line = f"{app:14} {mode:5} pip {pip:6.1f}s  uv {uv:6.1f}s  pip/uv {pip / uv:5.1f}x"
+        print(f"{line}  [{runs}]", flush=True)
 
 
 def main() -> None:
