@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import socket
 import tempfile
 import threading
 import time
@@ -32,7 +31,6 @@ from uvtui.core.index_config import IndexSettings, credential_variables
 from uvtui.core.project import IndexConfig
 
 if TYPE_CHECKING:
-    import httpcore
     import httpx  # imported lazily at run time: it is slow to import
 
 
@@ -247,6 +245,8 @@ class IndexClient:
         """The pooled HTTP client; RuntimeError once closed (as httpx raises itself)."""
         import httpx
 
+        from uvtui.core.index_transport import StdlibTransport
+
         with self._http_lock:
             if self._closed:
                 raise RuntimeError("the index client is closed")
@@ -259,7 +259,8 @@ class IndexClient:
                     timeout=httpx.Timeout(
                         self._timeout, connect=max(self._timeout, MIN_CONNECT_TIMEOUT)
                     ),
-                    transport=_transport(limits),
+                    limits=limits,  # for a proxy from the environment (httpx's transport)
+                    transport=StdlibTransport(httpx.create_ssl_context()),
                     follow_redirects=True,
                     headers={"User-Agent": "uvtui"},
                 )
@@ -293,73 +294,6 @@ class IndexClient:
                     return response
             time.sleep(self._retry_backoff * 2**attempt)
             attempt += 1
-
-
-def _transport(limits: httpx.Limits) -> httpx.HTTPTransport:
-    """httpx's default transport, except that it looks each host up only once."""
-    import httpcore
-    import httpx
-
-    transport = httpx.HTTPTransport(limits=limits)
-    pool = getattr(transport, "_pool", None)
-    if isinstance(pool, httpcore.ConnectionPool):  # httpx builds it; no public way to pass one
-        pool._network_backend = _ResolveOnceBackend()  # type: ignore[assignment]
-    return transport
-
-
-class _ResolveOnceBackend:
-    """httpcore's sync network backend, except that each (host, port) is looked up once per
-    client: on some networks one DNS lookup in ~40 stalls for 5 s, and every new pooled
-    connection would pay that chance again. Connects the way the socket module does: each
-    address in turn, the last error if all fail."""
-
-    def __init__(self) -> None:
-        import httpcore
-
-        self._backend = httpcore.SyncBackend()
-        self._addresses: dict[tuple[str, int], list[str]] = {}
-        self._lock = threading.Lock()
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        import httpcore
-
-        error: Exception | None = None
-        for address in self._resolve(host, port):
-            try:
-                return self._backend.connect_tcp(
-                    address, port, timeout, local_address, socket_options
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as failure:
-                error = failure
-        raise error or httpcore.ConnectError(f"no address for {host}")
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.NetworkStream:
-        return self._backend.connect_unix_socket(path, timeout, socket_options)
-
-    def sleep(self, seconds: float) -> None:
-        self._backend.sleep(seconds)
-
-    def _resolve(self, host: str, port: int) -> list[str]:
-        import httpcore
-
-        with self._lock:
-            if (host, port) not in self._addresses:
-                try:
-                    found = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
-                except OSError as failure:
-                    raise httpcore.ConnectError(str(failure)) from failure
-                addresses = [str(sockaddr[0]) for *_, sockaddr in found]
-                self._addresses[(host, port)] = list(dict.fromkeys(addresses))
-            return self._addresses[(host, port)]
 
 
 class _DiskCache:

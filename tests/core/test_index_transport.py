@@ -1,0 +1,79 @@
+"""The index client's HTTP transport: keep-alive reuse and servers that drop idle connections."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+from uvtui.core.index_transport import StdlibTransport
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    drop_after_answer = False
+    connections = 0
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: Server
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.connections += 1
+
+    def do_GET(self) -> None:
+        body = self.path.encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = self.server.drop_after_answer  # without saying so
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve(*, drop_after_answer: bool) -> Iterator[Server]:
+    server = Server(("127.0.0.1", 0), Handler)
+    server.drop_after_answer = drop_after_answer
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def get_all(server: Server, paths: list[str]) -> list[str]:
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    transport = StdlibTransport(httpx.create_ssl_context())
+    with httpx.Client(transport=transport, timeout=5) as client:
+        return [client.get(url + path).text for path in paths]
+
+
+def test_connections_are_kept_alive() -> None:
+    with serve(drop_after_answer=False) as server:
+        assert get_all(server, ["/a", "/b", "/c"]) == ["/a", "/b", "/c"]
+    assert server.connections == 1
+
+
+def test_a_dropped_idle_connection_is_replaced() -> None:
+    with serve(drop_after_answer=True) as server:
+        assert get_all(server, ["/a", "/b", "/c"]) == ["/a", "/b", "/c"]
+    assert server.connections == 3
+
+
+def test_refused_connection_is_a_connect_error() -> None:
+    with serve(drop_after_answer=False) as server:
+        port = server.server_address[1]
+    transport = StdlibTransport(httpx.create_ssl_context())
+    with httpx.Client(transport=transport, timeout=5) as client, pytest.raises(httpx.ConnectError):
+        client.get(f"http://127.0.0.1:{port}/")
