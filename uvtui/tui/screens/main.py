@@ -121,8 +121,10 @@ class MainScreen(Screen[None]):
         table.set_rows(rows)
         self.query_one(LockTree).show_lock(self.loaded.lock)
         table.focus()
-        self._show_selected()
-        self.start_check()
+        # After the first paint: the workers import the HTTP stack, which would hold the GIL
+        # while the panes are drawn.
+        self.call_after_refresh(self._show_selected)
+        self.call_after_refresh(self.start_check)
 
     def _short_markers(self, rows: list[OutdatedRow]) -> dict[tuple[str, str | None], str]:
         lock = self.loaded.lock
