@@ -154,8 +154,12 @@ def plan_migration(
     env: Mapping[str, str] | None = None,
     freeze_choice: Iterable[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    keep_pins: bool = True,
 ) -> MigrationPlan:
     """Plan the whole migration of the project at root; nothing under root is written.
+
+    keep_pins=False allows upgrades: the freeze pins are not used while locking, and the drift
+    table shows where the lock moved away from them (no R3 for drift then).
 
     Raises MigrationRefused (R1-R7) when it cannot be done safely, UvFailed when uv cannot run
     for another reason (network, interpreter), MigrationValidationFailed when V1-V5 fail.
@@ -171,7 +175,7 @@ def plan_migration(
     inputs = _detect(root, python, freeze_choice)
     rewrites = _rewrite_dockerfiles(inputs, image_uv, project_env)
     report("Locking with uv in a scratch directory")
-    locked = _lock_without_drift(root, inputs.requirements, env)
+    locked = _lock_without_drift(root, inputs.requirements, env, keep_pins)
     changes = _file_changes(root, inputs, rewrites, locked, remove_requirements)
     findings = _collect_findings(inputs, rewrites, locked, image_uv, env, root)
     plan = MigrationPlan(
@@ -187,7 +191,7 @@ def plan_migration(
         requires_python=locked.requires_python,
         dockerfiles=tuple(rewrites),
         freeze_file=inputs.requirements.freeze_file,
-        freeze_pins=tuple(inputs.requirements.freeze_pins),
+        freeze_pins=tuple(inputs.requirements.freeze_pins) if keep_pins else (),
         requirement_files=_requirement_files(inputs.requirements),
         env=env,
     )
@@ -325,10 +329,10 @@ class _Locked:
 
 
 def _lock_without_drift(
-    root: Path, requirements: RequirementsPlan, env: Mapping[str, str] | None
+    root: Path, requirements: RequirementsPlan, env: Mapping[str, str] | None, keep_pins: bool
 ) -> _Locked:
     pyproject_text = requirements.pyproject_text
-    pins = tuple(requirements.freeze_pins)
+    pins = tuple(requirements.freeze_pins) if keep_pins else ()
     findings: list[Finding] = []
     with tempfile.TemporaryDirectory(prefix="uvtui-migrate-") as temp:
         scratch = _make_scratch(root, Path(temp), requirements)
@@ -357,9 +361,20 @@ def _lock_without_drift(
             raise _lock_refusal(unpinned) from None
         _run_lock(scratch, ["lock", "--check"], env)
         lock_bytes = (scratch / "uv.lock").read_bytes()
-    drift = drift_table(pins, lock_bytes)
-    findings += _drift_findings(pins, drift, requirements.freeze_file)
-    if any(row.status == "drift" for row in drift):
+    drift = drift_table(requirements.freeze_pins, lock_bytes)
+    findings += _drift_findings(requirements.freeze_pins, drift, requirements.freeze_file)
+    moved = [row for row in drift if row.status == "drift"]
+    if moved and not keep_pins:
+        findings.append(
+            Finding(
+                "I-UPGRADES-ALLOWED",
+                f"Upgrades were allowed: {len(moved)} package(s) differ from "
+                f"{requirements.freeze_file}.",
+                Level.INFO,
+                requirements.freeze_file,
+            )
+        )
+    if keep_pins and moved:
         rows = ", ".join(f"{r.name} {r.freeze} -> {r.locked}" for r in drift if r.status == "drift")
         raise MigrationRefused("R3", f"Locking would change pinned versions: {rows}.")
     return _Locked(

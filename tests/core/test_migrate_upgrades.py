@@ -1,0 +1,25 @@
+"""plan_migration(keep_pins=False): the wizard's "allow upgrades" choice, with the real uv."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.local_index import LocalIndex
+from tests.support.migration_trees import flask_with_freeze, tree_state
+from uvtui.core.migrate import locked_versions, plan_migration
+
+
+def test_allow_upgrades_locks_without_the_freeze_pins(
+    tmp_path: Path, local_index: LocalIndex
+) -> None:
+    root = flask_with_freeze(tmp_path / "app")
+    before = tree_state(root)
+    plan = plan_migration(root, env=local_index.uv_env(), keep_pins=False)
+    lock = plan.change_plan.change_for("uv.lock")
+    assert lock is not None and lock.new is not None
+    assert locked_versions(lock.new)["flask"] != ["3.0.0"]  # the index has newer releases
+    moved = {row.name for row in plan.drift if row.status == "drift"}
+    assert "flask" in moved
+    assert plan.freeze_pins == ()  # validation (V2) does not hold the lock to the pins
+    assert "I-UPGRADES-ALLOWED" in {finding.code for finding in plan.findings}
+    assert tree_state(root) == before
