@@ -1,4 +1,4 @@
-"""The index client's cheap filename reading agrees with packaging's parsers."""
+"""The index client's cheap reading of file names agrees with packaging's parsers."""
 
 from __future__ import annotations
 
@@ -45,6 +45,11 @@ FILENAMES = [
     "a-1.0.tar.bz2",
     "a-1.0-py3.8.egg",
     "a-1.0.win32.exe",
+    "a\nb-1.0.tar.gz",
+    "a-1.0\n.tar.gz",
+    "a-1.0-py3-none-any.whl.tar.gz",
+    "a-1.0.tar.gz.whl",
+    "b-1.0-py3-none-any.whl",
 ]
 
 
@@ -62,15 +67,7 @@ def packaging_version(filename: str) -> Version | None:
 @pytest.mark.parametrize("filename", FILENAMES)
 def test_version_of_matches_packaging(filename: str) -> None:
     expected = packaging_version(filename)
-    text = _version_text(filename, {})
+    text = _version_text(filename)
     found = None if text is None else _version(text)
     assert found == expected
     assert str(found) == str(expected)
-
-
-def test_wheel_shapes_are_checked_once() -> None:
-    shapes: dict[tuple[str, str], bool] = {}
-    assert _version_text("a-1.0-cp311-cp311-any.whl", shapes) == "1.0"
-    assert _version_text("a-2.0-cp311-cp311-any.whl", shapes) == "2.0"
-    assert _version_text("a-2.0-py3.-none-any.whl", shapes) is None
-    assert shapes == {("a", "cp311-cp311-any"): True, ("a", "py3.-none-any"): False}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 import threading
 import time
@@ -464,9 +465,8 @@ def _files_from_html(text: str) -> list[_File]:
 def _fold(files: list[_File]) -> tuple[Release, ...]:
     """One Release per version (ascending), folding that version's files together."""
     by_text: dict[str, list[_File]] = {}
-    shapes: dict[tuple[str, str], bool] = {}
     for file in files:
-        text = _version_text(str(file["filename"]), shapes)
+        text = _version_text(str(file["filename"]))
         if text is not None:
             group = by_text.get(text)
             if group is None:
@@ -522,35 +522,44 @@ def _is_yanked(file: _File) -> bool:
     return yanked is True or isinstance(yanked, str)
 
 
-def _version_text(filename: str, shapes: dict[tuple[str, str], bool]) -> str | None:
+# The parts of an installable file's name, split the way packaging splits them: a wheel at
+# its 4 or 5 dashes (name, version, [build-]python-abi-platform), an sdist at its last dash.
+_FILENAME = re.compile(
+    r"([^-]*)-([^-]*)-((?:[^-]*-)?[^-]*-[^-]*-[^-]*)\.whl"
+    r"|(.+)-([^-]*)\.(?:tar\.gz|zip)",
+    re.DOTALL,
+)
+
+
+def _version_text(filename: str) -> str | None:
     """The version part of an installable file's name, when packaging would accept the name.
 
-    A wheel name's other parts are checked by packaging itself once per distinct shape
-    (`shapes` memoizes it), which keeps packaging's exact rules at a fraction of its
-    per-file cost; the version part is checked by the caller, once per distinct text.
+    The other parts of a wheel name are checked by packaging itself, once per distinct
+    name and per distinct tag part (`_valid_wheel_name`, `_valid_wheel_tags`), which keeps
+    packaging's exact rules at a fraction of its per-file cost; the version part is checked
+    by the caller, once per distinct text. Eggs, .exe installers and other legacy formats
+    are not installable by uv.
     """
-    if filename.endswith(".whl"):
-        stem = filename[:-4]
-        dashes = stem.count("-")
-        if dashes != 4 and dashes != 5:
-            return None
-        name, text, rest = stem.split("-", 2)
-        valid = shapes.get((name, rest))
-        if valid is None:
-            valid = shapes[(name, rest)] = _valid_wheel_shape(f"{name}-0-{rest}.whl")
-        return text if valid else None
-    if filename.endswith(".tar.gz"):
-        stem = filename[:-7]
-    elif filename.endswith(".zip"):
-        stem = filename[:-4]
-    else:
-        return None  # eggs, .exe installers and other legacy formats are not installable by uv
-    name, dash, text = stem.rpartition("-")
-    return text if dash and name else None
+    match = _FILENAME.fullmatch(filename)
+    if match is None:
+        return None
+    name, text, tags, sdist_name, sdist_text = match.groups()
+    if sdist_name is not None:
+        return sdist_text
+    return text if _valid_wheel_name(name) and _valid_wheel_tags(tags) else None
 
 
-def _valid_wheel_shape(filename: str) -> bool:
-    """Whether packaging accepts a wheel name (whose version part is a plain `0`)."""
+@lru_cache(maxsize=1024)
+def _valid_wheel_name(name: str) -> bool:
+    return _valid_wheel(f"{name}-0-py3-none-any.whl")
+
+
+@lru_cache(maxsize=4096)  # tag parts repeat across projects (cp312-cp312-manylinux_...)
+def _valid_wheel_tags(tags: str) -> bool:
+    return _valid_wheel(f"a-0-{tags}.whl")
+
+
+def _valid_wheel(filename: str) -> bool:
     try:
         parse_wheel_filename(filename)
     except InvalidWheelFilename:
