@@ -1,11 +1,11 @@
-"""plan_migration(keep_pins=False): the wizard's "allow upgrades" choice, with the real uv."""
+"""What the migrate wizard needs from plan_migration: upgrades allowed, detected files."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from tests.support.local_index import LocalIndex
-from tests.support.migration_trees import flask_with_freeze, tree_state
+from tests.support.migration_trees import PYTHON, flask_with_freeze, tree_state, write_tree
 from uvtui.core.migrate import locked_versions, plan_migration
 
 
@@ -23,3 +23,20 @@ def test_allow_upgrades_locks_without_the_freeze_pins(
     assert plan.freeze_pins == ()  # validation (V2) does not hold the lock to the pins
     assert "I-UPGRADES-ALLOWED" in {finding.code for finding in plan.findings}
     assert tree_state(root) == before
+
+
+def test_plan_lists_what_was_detected(tmp_path: Path, local_index: LocalIndex) -> None:
+    root = write_tree(
+        tmp_path / "app",
+        {
+            "requirements.txt": "Flask>=3\n-c constraints.txt\n",
+            "constraints.txt": "click<9\n",
+            "requirements-dev.txt": "-r requirements.txt\npytest\n",
+            ".python-version": f"{PYTHON}\n",
+        },
+    )
+    plan = plan_migration(root, env=local_index.uv_env())
+    assert plan.main_files == ("requirements.txt",)
+    assert plan.dev_files == ("requirements-dev.txt",)
+    assert plan.constraint_files == ("constraints.txt",)
+    assert plan.dockerfile_facts == ()

@@ -117,6 +117,11 @@ class MigrationPlan:
     requirement_files: tuple[str, ...]  # every requirements file the coverage report covers
     # The environment uv locked with; apply validates with the same one. Never printed.
     env: Mapping[str, str] | None = field(default=None, repr=False)
+    # What was detected, for the wizard's first step.
+    main_files: tuple[str, ...] = ()
+    dev_files: tuple[str, ...] = ()
+    constraint_files: tuple[str, ...] = ()
+    dockerfile_facts: tuple[DockerfileFacts, ...] = field(default=(), repr=False)
 
     def diff(self) -> str:
         """The unified diff of every file the plan writes or deletes (uv.lock included)."""
@@ -194,6 +199,10 @@ def plan_migration(
         freeze_pins=tuple(inputs.requirements.freeze_pins) if keep_pins else (),
         requirement_files=_requirement_files(inputs.requirements),
         env=env,
+        main_files=tuple(inputs.requirements.main_files),
+        dev_files=tuple(inputs.requirements.dev_files),
+        constraint_files=tuple(inputs.requirements.constraint_files),
+        dockerfile_facts=inputs.facts,
     )
     report("Validating the plan")
     _validate_plan(plan)
