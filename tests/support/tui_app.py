@@ -42,7 +42,7 @@ async def settle(pilot: Pilot[int], timeout: float = 30.0) -> MainScreen:
     while time.monotonic() < deadline:
         await pilot.pause()
         busy = any(not worker.is_finished for worker in app.workers)
-        if not busy and not screen.checking:
+        if not busy and not screen.checking and screen.details_pending is None:
             await pilot.pause()
             return screen
         await asyncio.sleep(0.01)

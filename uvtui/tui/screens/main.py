@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from uvtui.core.index import IndexClient
 
 BATCH_SECONDS = 0.1  # index answers are posted to the UI at most this often
+DETAILS_DELAY = 0.15  # seconds the selection must rest before its summary is fetched
 # Actions that need the panes (not offered on the error / pip project panels).
 PANE_ACTIONS = {"filter", "toggle_outdated", "toggle_transitive", "toggle_prereleases", "why"}
 
@@ -67,6 +69,8 @@ class MainScreen(Screen[None]):
         self._index_info: dict[str, tuple[str | None, str | None, str | None]] = {}
         self._client: IndexClient | None = None
         self._client_lock = threading.Lock()
+        self._details_timer: Timer | None = None
+        self.details_pending: str | None = None  # a details lookup waiting for DETAILS_DELAY
         self.checking = False
 
     @property
@@ -297,7 +301,19 @@ class MainScreen(Screen[None]):
         releases = self._releases.get(row.name) if row else None
         self.query_one(DetailsPanel).show(row, releases, self.loaded.lock, info)
         if row is not None and info is None and row.source_kind in {"registry", ""}:
-            self.load_details(row.name)
+            self._schedule_details(row.name)
+
+    def _schedule_details(self, name: str) -> None:
+        """Ask the index for a summary once the selection rests (not for every row scrolled by)."""
+        if self._details_timer is not None:
+            self._details_timer.stop()
+        self.details_pending = name
+        self._details_timer = self.set_timer(DETAILS_DELAY, self._start_details)
+
+    def _start_details(self) -> None:
+        name, self.details_pending, self._details_timer = self.details_pending, None, None
+        if name is not None:
+            self.load_details(name)
 
     @work(thread=True, exclusive=True, group="details", exit_on_error=False)
     def load_details(self, name: str) -> None:
