@@ -355,7 +355,7 @@ def _release_to_row(release: Release) -> list[object]:
 def _release_from_row(row: list[object]) -> Release:
     version, yanked, requires_python, upload_time = row
     return Release(
-        version=Version(str(version)),
+        version=_known_version(str(version)),
         yanked=bool(yanked),
         requires_python=None if requires_python is None else _known_specifier(str(requires_python)),
         upload_time=None if upload_time is None else datetime.fromisoformat(str(upload_time)),
@@ -569,9 +569,14 @@ def _valid_wheel(filename: str) -> bool:
 
 def _version(text: str) -> Version | None:
     try:
-        return Version(text)
+        return _known_version(text)
     except InvalidVersion:
         return None
+
+
+# Projects share most version texts ("1.0.0", "0.2.1", ...): a large fixture's 35k releases
+# spell only 13k of them. Versions are immutable, so one object can serve them all.
+_known_version = lru_cache(maxsize=32768)(Version)
 
 
 @lru_cache(maxsize=1024)  # a few dozen distinct Requires-Python values cover most of an index
