@@ -1,0 +1,183 @@
+"""The migrate wizard with the real uv against the local index, driven by Textual's Pilot."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import SelectionList, Static
+
+from tests.support.local_index import LocalIndex
+from tests.support.migration_trees import flask_with_freeze, seed, tree_state, write_tree
+from uvtui.core.changes import BACKUP_DIR
+from uvtui.tui.screens.migrate import MigrateApp, MigrateScreen
+from uvtui.tui.widgets.diff_view import DiffView
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def env(local_index: LocalIndex) -> dict[str, str]:
+    return local_index.uv_env()
+
+
+async def until(pilot: Pilot, condition, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        await pilot.pause()
+        if condition():
+            await pilot.pause()
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the wizard did not get there in time")
+
+
+def wizard(pilot: Pilot) -> MigrateScreen:
+    screen = pilot.app.screen_stack[-1]
+    if not isinstance(screen, MigrateScreen):
+        screen = next(s for s in pilot.app.screen_stack if isinstance(s, MigrateScreen))
+    return screen
+
+
+async def at_step(pilot: Pilot, step: str) -> MigrateScreen:
+    await until(pilot, lambda: wizard(pilot).step == step and not wizard(pilot).planning)
+    return wizard(pilot)
+
+
+def body(screen: MigrateScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def diff_shown(screen: MigrateScreen) -> str:
+    return str(screen.query_one(DiffView).query_one("#diff-body", Static).render())
+
+
+async def test_found_step_shows_files_stages_python_user_target(tmp_path: Path, env: dict) -> None:
+    root = seed(tmp_path / "app")
+    async with MigrateApp(root, env=env).run_test(size=SIZE) as pilot:
+        screen = await at_step(pilot, "found")
+        found = body(screen, "#found-body")
+        assert "requirements.txt  main → [project].dependencies" in found
+        assert "Dockerfile" in found and "stages: 0" in found
+        assert "runs as: python (home /home/python)" in found
+        assert "pip installs into: /home/python/.local (--user)" in found
+        assert "UV_PROJECT_ENVIRONMENT=/home/python/.local" in found
+        assert "via bin/pip3-install" in found
+        assert f"Python {screen.plan.python_version}" in found  # type: ignore[union-attr]
+
+
+async def test_diff_step_shows_each_file(tmp_path: Path, env: dict) -> None:
+    root = seed(tmp_path / "app")
+    async with MigrateApp(root, env=env).run_test(size=SIZE) as pilot:
+        await at_step(pilot, "found")
+        await pilot.press("enter", "enter")
+        screen = await at_step(pilot, "preview")
+        plan = screen.plan
+        assert plan is not None
+        files = screen.query_one(SelectionList)
+        assert [files.get_option_at_index(i).value for i in range(files.option_count)] == list(
+            plan.change_plan.paths
+        )
+        for index, path in enumerate(plan.change_plan.paths):
+            files.highlighted = index
+            await pilot.pause()
+            shown = diff_shown(screen)
+            if path == "uv.lock":
+                assert "packages locked" in shown
+            else:
+                assert f"diff --git a/{path} b/{path}" in shown
+        assert "bin/uv-install" in plan.change_plan.paths
+        await pilot.press("w")
+        assert "Warnings and hints" in diff_shown(screen)
+
+
+async def test_allowing_upgrades_plans_again(tmp_path: Path, env: dict) -> None:
+    root = flask_with_freeze(tmp_path / "app")
+    before = tree_state(root)
+    async with MigrateApp(root, env=env).run_test(size=SIZE) as pilot:
+        await at_step(pilot, "found")
+        await pilot.press("enter")
+        screen = await at_step(pilot, "choices")
+        first = screen.plan
+        assert first is not None and not first.has_drift
+        await pilot.press("space")  # the focused "keep the resolved versions" box
+        await until(pilot, lambda: screen.plan is not first and not screen.planning)
+        assert screen.choices.keep_pins is False
+        assert screen.plan is not None and screen.plan.has_drift
+        await pilot.press("enter")
+        screen = await at_step(pilot, "preview")
+        files = screen.query_one(SelectionList)
+        files.highlighted = list(screen.plan.change_plan.paths).index("uv.lock")  # type: ignore[union-attr]
+        await pilot.pause()
+        assert "flask" in diff_shown(screen) and "→" in diff_shown(screen)
+    assert tree_state(root) == before
+
+
+async def test_apply_writes_the_selected_files_and_undo_restores(tmp_path: Path, env: dict) -> None:
+    root = seed(tmp_path / "app")
+    before = tree_state(root)
+    async with MigrateApp(root, env=env).run_test(size=SIZE) as pilot:
+        await at_step(pilot, "found")
+        await pilot.press("enter", "enter")
+        screen = await at_step(pilot, "preview")
+        plan = screen.plan
+        assert plan is not None
+        paths = list(plan.change_plan.paths)
+        files = screen.query_one(SelectionList)
+        files.highlighted = paths.index(".dockerignore")
+        await pilot.press("space")
+        files.highlighted = paths.index("uv.lock")
+        await pilot.press("space")  # refused: written together with pyproject.toml
+        assert "uv.lock" in files.selected and ".dockerignore" not in files.selected
+        await pilot.press("a")
+        await pilot.press("y")
+        screen = await at_step(pilot, "done")
+        assert "Migrated to uv" in body(screen, "#done-body")
+        for change in plan.change_plan.changes:
+            written = root / change.path
+            if change.path == ".dockerignore":
+                assert tree_state(root).get(".dockerignore") == before.get(".dockerignore")
+            else:
+                assert written.read_bytes() == change.new
+        backups = [p for p in (root / BACKUP_DIR).iterdir()]
+        assert len(backups) == 1
+        assert (backups[0] / "Dockerfile").read_bytes() == before["Dockerfile"][0]
+        await pilot.press("u")
+        await pilot.pause()
+        assert "Migration undone" in body(screen, "#done-body")
+    assert tree_state(root, skip_backups=True) == before
+
+
+async def test_refusal_shows_a_message_and_writes_nothing(tmp_path: Path, env: dict) -> None:
+    root = write_tree(tmp_path / "app", {"Pipfile": "[packages]\nflask = '*'\n"})
+    (root / "requirements.txt").write_text("flask\n")
+    before = tree_state(root)
+    async with MigrateApp(root, env=env).run_test(size=SIZE) as pilot:
+        screen = await at_step(pilot, "message")
+        message = body(screen, "#message-body")
+        assert "R2" in message and "Nothing was written" in message
+        await pilot.press("escape")
+        await pilot.pause()
+    assert pilot.app.return_value == 0
+    assert tree_state(root) == before
+
+
+@pytest.mark.parametrize("presses", [0, 1, 2])
+async def test_cancel_at_any_step_writes_nothing(tmp_path: Path, env: dict, presses: int) -> None:
+    root = seed(tmp_path / "app")
+    before = tree_state(root)
+    async with MigrateApp(root, env=env).run_test(size=SIZE) as pilot:
+        await at_step(pilot, "found")
+        for _ in range(presses):
+            await pilot.press("enter")
+        await at_step(pilot, ["found", "choices", "preview"][presses])
+        if presses == 2:
+            await pilot.press("a", "n")  # the confirm says no
+        for _ in range(presses + 1):
+            await pilot.press("escape")
+        await pilot.pause()
+        assert not pilot.app.is_running or pilot.app.return_value == 0
+    assert tree_state(root) == before
