@@ -13,11 +13,13 @@ import http.client
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Iterable
 from typing import NoReturn
 
 import httpx
 
+ADDRESS_TTL_SECONDS = 300.0  # a long-running app still notices an index that moved
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _Origin = tuple[str, str, int]  # scheme, host, port
 
@@ -30,7 +32,7 @@ class StdlibTransport(httpx.BaseTransport):
     def __init__(self, ssl_context: ssl.SSLContext) -> None:
         self._ssl_context = ssl_context
         self._idle: dict[_Origin, list[http.client.HTTPConnection]] = {}
-        self._addresses: dict[tuple[str, int], list[str]] = {}
+        self._addresses: dict[tuple[str, int], tuple[float, list[str]]] = {}
         self._lock = threading.Lock()
         self._resolve_lock = threading.Lock()
         self._closed = False
@@ -132,10 +134,12 @@ class StdlibTransport(httpx.BaseTransport):
 
     def _resolve(self, host: str, port: int) -> list[str]:
         with self._resolve_lock:
-            if (host, port) not in self._addresses:
+            looked_up_at, addresses = self._addresses.get((host, port), (0.0, []))
+            if time.monotonic() - looked_up_at > ADDRESS_TTL_SECONDS:
                 found = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
-                self._addresses[(host, port)] = _unique(str(entry[4][0]) for entry in found)
-            return self._addresses[(host, port)]
+                addresses = _unique(str(entry[4][0]) for entry in found)
+                self._addresses[(host, port)] = (time.monotonic(), addresses)
+            return addresses
 
 
 def _raise_mapped(error: Exception, *, connecting: bool) -> NoReturn:
