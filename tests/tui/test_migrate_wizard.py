@@ -13,6 +13,7 @@ from textual.widgets import SelectionList, Static
 from tests.support.local_index import LocalIndex
 from tests.support.migration_trees import flask_with_freeze, seed, tree_state, write_tree
 from uvtui.core.changes import BACKUP_DIR
+from uvtui.tui.screens.main import MainScreen
 from uvtui.tui.screens.migrate import MigrateApp, MigrateScreen
 from uvtui.tui.widgets.diff_view import DiffView
 
@@ -181,3 +182,23 @@ async def test_cancel_at_any_step_writes_nothing(tmp_path: Path, env: dict, pres
         await pilot.pause()
         assert not pilot.app.is_running or pilot.app.return_value == 0
     assert tree_state(root) == before
+
+
+async def test_main_screen_opens_the_wizard_and_reloads_after_apply(
+    tmp_path: Path, make_app
+) -> None:
+    root = seed(tmp_path / "app")
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("M")
+        screen = await at_step(pilot, "found")
+        assert pilot.app.screen is screen
+        await pilot.press("enter", "enter")
+        await at_step(pilot, "preview")
+        await pilot.press("a", "y")
+        await at_step(pilot, "done")
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(pilot.app.screen, MigrateScreen))
+        main = pilot.app.screen
+        assert isinstance(main, MainScreen) and main.has_panes  # now a uv project

@@ -455,4 +455,11 @@ class MainScreen(Screen[None]):
         await self.reload()
 
     def action_migrate(self) -> None:
-        self.notify("The migration wizard is coming soon.", title="migrate", severity="warning")
+        from uvtui.tui.screens.migrate import MigrateScreen
+
+        wizard = MigrateScreen(self.loaded.root, env=self.config.environ)
+        self.app.push_screen(wizard, self._migrated)
+
+    async def _migrated(self, written: bool | None) -> None:
+        if written:
+            await self.reload()
