@@ -188,9 +188,12 @@ async def test_main_screen_opens_the_wizard_and_reloads_after_apply(
     tmp_path: Path, make_app
 ) -> None:
     root = seed(tmp_path / "app")
+    before = tree_state(root)
     app = make_app(root)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Migrate to uv" in titles and "Undo last migration" not in titles
         await pilot.press("M")
         screen = await at_step(pilot, "found")
         assert pilot.app.screen is screen
@@ -202,3 +205,11 @@ async def test_main_screen_opens_the_wizard_and_reloads_after_apply(
         await until(pilot, lambda: not isinstance(pilot.app.screen, MigrateScreen))
         main = pilot.app.screen
         assert isinstance(main, MainScreen) and main.has_panes  # now a uv project
+        undo = next(
+            command
+            for command in app.get_system_commands(main)
+            if command.title == "Undo last migration"
+        )
+        undo.callback()
+        await until(pilot, lambda: not main.has_panes)  # the pip project panel again
+    assert tree_state(root, skip_backups=True) == before

@@ -10,6 +10,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from uvtui.core.changes import latest_backup
 from uvtui.tui.config import AppConfig
 from uvtui.tui.screens.help import HelpScreen
 from uvtui.tui.screens.main import MainScreen
@@ -28,7 +29,7 @@ PALETTE_COMMANDS = (
     ("Filter by name", "Type part of a package name", "filter"),
     ("Why is it installed", "Dependency chains to the selected package", "why"),
     ("Lock", "Create or refresh uv.lock", "lock"),
-    ("Migrate pip project", "Turn requirement files into a uv project", "migrate"),
+    ("Migrate to uv", "Turn requirement files and a pip Dockerfile into a uv project", "migrate"),
 )
 
 
@@ -76,7 +77,19 @@ class UvtuiApp(App[int]):
         for title, help_text, action in PALETTE_COMMANDS:
             if screen.check_action(action, ()):
                 yield SystemCommand(title, help_text, self._main_action(screen, action))
+        if latest_backup(screen.loaded.root) is not None:
+            yield SystemCommand(
+                "Undo last migration",
+                "Restore every file the last migration wrote",
+                lambda: self.call_later(self._undo_migration, screen),
+            )
         yield SystemCommand("Help", "Show all keys", self.action_help)
+
+    async def _undo_migration(self, screen: MainScreen) -> None:
+        from uvtui.tui.screens.migrate import undo_last_migration
+
+        if undo_last_migration(self, screen.loaded.root):
+            await screen.reload()
 
     def _main_action(self, screen: MainScreen, action: str):  # type: ignore[no-untyped-def]
         return lambda: self.call_later(screen.run_action, action)
