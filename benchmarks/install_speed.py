@@ -5,13 +5,15 @@ cache, and `django-cache`, a root install with a BuildKit cache mount) the scrip
 migrates the copy with uvtui (locking against the live package index), then builds the original
 (pip) and the migrated (uv) image in the same run, alternating which goes first:
 
-- cold: no layer cache (`nocache`) and no package cache: BuildKit cache mounts are pruned before
-  every cold build; the apps' own `--no-cache-dir` / `UV_NO_CACHE=1` keep pip and uv from
-  caching anything else.
-- warm: no layer cache either, so the install step runs again, but the package cache is whatever
-  the Dockerfile keeps between builds: the cache mount's pip or uv cache for `django-cache`
-  (filled by the cold build); nothing for `flask-seed` (there "warm" only means the index, DNS
-  and the host's disk cache are warm).
+- cold: no layer cache (`nocache`) and no package cache: BuildKit cache mounts are pruned first
+  (on the 20.10 engine `--no-cache` also gives a RUN an empty cache mount); the apps' own
+  `--no-cache-dir` / `UV_NO_CACHE=1` keep pip and uv from caching anything else.
+- warm: right after the cold build, the dependency file alone is touched (a comment appended to
+  requirements.txt, or to pyproject.toml, which leaves uv.lock fresh) and the image is rebuilt
+  with the layer cache: every layer before the dependency COPY is cached, the install step runs
+  again with whatever package cache the Dockerfile keeps: the cache mount's pip or uv cache for
+  `django-cache` (filled by the cold build); none for `flask-seed` (there "warm" only means the
+  index, DNS and the host's disk cache are warm).
 
 The step is timed by `uvtui.core.build_check`: with the legacy builder, the wall time between the
 streamed `Step N/M : RUN …` header of the install step and the next step's header (container
@@ -73,13 +75,14 @@ def prune_cache_mounts() -> None:
 
 
 Times = dict[str, dict[str, list[float]]]  # mode -> installer -> seconds, one per run
+# The file whose change re-runs the install step (appending a comment changes no requirement).
+DEPENDENCY_FILES = {"pip": "requirements.txt", "uv": "pyproject.toml"}
 
 
-def install_seconds(client: docker.DockerClient, role: str, root: Path) -> float:
-    """Build without layer cache; the install step's seconds."""
-    options = BuildOptions(nocache=True, labels={BENCHMARK_LABEL: "1"})
+def build_seconds(client: docker.DockerClient, role: str, root: Path, *, nocache: bool) -> float:
+    """Build the image (then remove it); the install step's seconds."""
+    options = BuildOptions(nocache=nocache, labels={BENCHMARK_LABEL: "1"})
     image = build_image(client, role, root, options)
-    client.images.remove(image.image_id, force=True)
     if image.dependency_seconds is None:
         raise SystemExit(f"no install step found in the {role} build of {root}")
     return image.dependency_seconds
@@ -94,9 +97,17 @@ def measure(client: docker.DockerClient, original: Path, migrated: Path, runs: i
             order.reverse()
         for role, root in order:
             prune_cache_mounts()
-            times["cold"][role].append(install_seconds(client, role, root))
-            times["warm"][role].append(install_seconds(client, role, root))
+            times["cold"][role].append(build_seconds(client, role, root, nocache=True))
+            with (root / DEPENDENCY_FILES[role]).open("a", encoding="utf-8") as file:
+                file.write(f"# benchmark run {run}\n")
+            times["warm"][role].append(build_seconds(client, role, root, nocache=False))
+            remove_images(client)
     return times
+
+
+def remove_images(client: docker.DockerClient) -> None:
+    for image in client.images.list(filters={"label": BENCHMARK_LABEL}):
+        client.images.remove(image.id, force=True)
 
 
 def report(app: str, times: Times) -> None:
