@@ -10,9 +10,12 @@ touched) it times, in the same run:
 - ours warm: the same again with the cache the cold run left;
 - ours direct: the default `uvtui outdated` work (direct dependencies only), warm;
 
-and prints each as seconds and as a ratio to uv cold, plus our time to the first row.
+and prints each as seconds and as a ratio to uv cold (of the same round), plus our time to the
+first row, then the medians over all rounds. The targets: cold ratio <= 1.0, warm ratio <= 0.3,
+first row within 1 s. Use --repeat 5 or more: on some machines one DNS lookup in ~40 stalls
+for 5 s, and other work on the machine moves single rounds a lot.
 
-    uv run python benchmarks/outdated_check.py [--repeat N]
+    uv run python benchmarks/outdated_check.py [--repeat N] [project ...]
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import tempfile
 import time
@@ -80,6 +84,7 @@ def time_ours(project: Path, cache_dir: Path, *, include_transitive: bool) -> Ti
 
 
 def bench(name: str, repeat: int) -> None:
+    rounds: list[tuple[Timing, Timing, Timing, Timing]] = []
     with tempfile.TemporaryDirectory(prefix=f"uvtui-bench-{name}-") as temp:
         scratch = Path(temp)
         project = Path(shutil.copytree(FIXTURES / name, scratch / name))
@@ -90,6 +95,7 @@ def bench(name: str, repeat: int) -> None:
             cold = time_ours(project, run_dir / "ours", include_transitive=True)
             warm = time_ours(project, run_dir / "ours", include_transitive=True)
             direct = time_ours(project, run_dir / "ours", include_transitive=False)
+            rounds.append((uv, cold, warm, direct))
             print(f"{name} (run {attempt + 1}): {cold.rows} locked packages, {direct.rows} direct")
             print(f"  uv tree --outdated --depth 1 (cold) {uv.total:7.2f} s   1.00")
             for label, timing in (("cold", cold), ("warm", warm), ("direct, warm", direct)):
@@ -98,6 +104,18 @@ def bench(name: str, repeat: int) -> None:
                     f"   first row {timing.first_row or 0:.3f} s"
                     + (f"   ({timing.unknown} unknown)" if timing.unknown else "")
                 )
+    print_medians(name, rounds)
+
+
+def print_medians(name: str, rounds: list[tuple[Timing, Timing, Timing, Timing]]) -> None:
+    print(f"{name}: medians of {len(rounds)} rounds (ratios are medians of per-round ratios)")
+    uv = statistics.median(r[0].total for r in rounds)
+    print(f"  uv tree --outdated --depth 1 (cold) {uv:7.2f} s")
+    for index, label in ((1, "cold"), (2, "warm"), (3, "direct, warm")):
+        total = statistics.median(r[index].total for r in rounds)
+        ratio = statistics.median(r[index].total / r[0].total for r in rounds)
+        first = statistics.median(r[index].first_row or 0 for r in rounds)
+        print(f"  uvtui {label:<28}{total:7.2f} s   {ratio:4.2f}   first row {first:.3f} s")
 
 
 def main() -> None:
