@@ -1,6 +1,7 @@
 """`uvtui migrate`: move a pip + requirements project (and its Dockerfile) to uv.
 
---diff prints the plan; --write prints the same plan, asks (unless --yes), writes it with
+On a terminal without a mode flag it opens the TUI wizard; otherwise --diff (the default)
+prints the plan; --write prints the same plan, asks (unless --yes), writes it with
 backups and validates it in place; --undo restores the latest backup.
 """
 
@@ -45,7 +46,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "path", nargs="?", type=Path, default=Path(), metavar="PATH", help="project (default: .)"
     )
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--diff", action="store_true", help="print the plan only (the default)")
+    mode.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the plan only (the default off a terminal; on one, no flag opens the wizard)",
+    )
     mode.add_argument("--write", action="store_true", help="print the plan, then write it")
     mode.add_argument("--undo", action="store_true", help="restore the latest backup")
     parser.add_argument("--yes", "-y", action="store_true", help="write without asking")
@@ -93,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
     root: Path = args.path
     if not root.is_dir():
         return _usage(args, f"{root} is not a directory")
+    if not (args.diff or args.write or args.undo or args.build_check) and _on_a_terminal():
+        return _wizard(args)
     try:
         if args.undo:
             return _undo(root)
@@ -150,6 +157,23 @@ def _build_check(plan: MigrationPlan) -> bool:
         f"versions, {len(result.dependencies)} main dependencies import{faster}."
     )
     return True
+
+
+def _on_a_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _wizard(args: argparse.Namespace) -> int:
+    """No mode flag on a terminal: the TUI wizard, started with the command line's options."""
+    from uvtui.tui.screens.migrate import Choices, run_wizard
+
+    choices = Choices(
+        project_env=args.project_env,
+        uv_version=args.uv_version,
+        remove_requirements=args.remove_requirements,
+        python=args.python,
+    )
+    return run_wizard(args.path, choices)
 
 
 def _progress(label: str) -> None:

@@ -69,6 +69,7 @@ class Choices:
     project_env: str | None = None
     uv_version: str | None = None
     remove_requirements: bool = False
+    python: str | None = None  # only used when no Python version is detected
 
 
 class MigrateScreen(Screen[bool]):
@@ -161,6 +162,7 @@ class MigrateScreen(Screen[bool]):
             plan = plan_migration(
                 self.root,
                 uv_version=choices.uv_version,
+                python=choices.python,
                 project_env=choices.project_env,
                 remove_requirements=choices.remove_requirements,
                 keep_pins=choices.keep_pins,
@@ -245,6 +247,7 @@ class MigrateScreen(Screen[bool]):
             project_env=initial.project_env if env_value in {"", default_env} else env_value,
             uv_version=initial.uv_version if uv_value in {"", default_uv} else uv_value,
             remove_requirements=self.query_one("#remove-reqs", Checkbox).value,
+            python=initial.python,
         )
 
     def _replan_if_changed(self) -> bool:
