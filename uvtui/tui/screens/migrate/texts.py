@@ -55,7 +55,8 @@ def _file_role(plan: MigrationPlan, rel: str) -> str:
 
 
 def _dockerfile_text(facts: DockerfileFacts, plan: MigrationPlan) -> Text:
-    text = Text(f"\n{facts.path}\n", style="bold")
+    text = Text()
+    text.append(f"\n{facts.path}\n", style="bold")
     text.append(f"  stages: {', '.join(facts.stages) or '-'}\n")
     text.append(f"  base image Python: {facts.python_version or 'unknown'}\n")
     user = facts.user or "root"
@@ -112,7 +113,8 @@ def lock_summary(plan: MigrationPlan, change: FileChange) -> Text:
 
 def findings_text(findings: Sequence[Finding]) -> Text:
     """Warnings, infos and hints (compose, run scripts, CI calling pip) beside the diff."""
-    text = Text("Warnings and hints\n", style="bold")
+    text = Text()
+    text.append("Warnings and hints\n", style="bold")
     if not findings:
         text.append("  none\n", style="dim")
     order = {Level.WARNING: 0, Level.SUGGESTION: 1, Level.INFO: 2}
@@ -126,7 +128,8 @@ def findings_text(findings: Sequence[Finding]) -> Text:
 
 def done_text(plan: MigrationPlan, applied: AppliedChange) -> Text:
     """Step 5: what was written, where the backup is, what to run from now on."""
-    text = Text("Migrated to uv\n\n", style="bold green")
+    text = Text()
+    text.append("Migrated to uv\n\n", style="bold green")
     for label, paths in (
         ("created", applied.created),
         ("replaced", applied.replaced),
@@ -141,7 +144,7 @@ def done_text(plan: MigrationPlan, applied: AppliedChange) -> Text:
     for step in plan.next_steps:
         text.append(f"  • {step}\n")
     if plan.dockerfiles:
-        text.append("  • Build the image: `docker compose build` (or `docker build .`).\n")
+        text.append("  • Build it with `docker compose build` (or `docker build .`).\n")
         text.append(
             "  • In the container, `bin/uv-install` installs from uv.lock (e.g. "
             "`./run deps:install` if your run script has that shortcut).\n"
@@ -151,7 +154,8 @@ def done_text(plan: MigrationPlan, applied: AppliedChange) -> Text:
 
 
 def undone_text(undone: AppliedChange) -> Text:
-    text = Text("Migration undone\n\n", style="bold")
+    text = Text()
+    text.append("Migration undone\n\n", style="bold")
     for rel in (*undone.replaced, *undone.deleted):
         text.append(f"  restored {rel}\n")
     for rel in undone.created:
@@ -164,7 +168,8 @@ def refusal_text(message: str, refused: bool) -> Text:
     title = (
         "The migration cannot be done safely" if refused else "The migration could not be planned"
     )
-    text = Text(f"{title}\n\n", style="bold red")
+    text = Text()
+    text.append(f"{title}\n\n", style="bold red")
     text.append(message)
     text.append("\n\nNothing was written.", style="bold")
     return text
