@@ -14,7 +14,7 @@ from tests.support.local_index import LocalIndex
 from tests.support.migration_trees import flask_with_freeze, seed, tree_state, write_tree
 from uvtui.core.changes import BACKUP_DIR
 from uvtui.tui.screens.main import MainScreen
-from uvtui.tui.screens.migrate import MigrateApp, MigrateScreen
+from uvtui.tui.screens.migrate import Choices, MigrateApp, MigrateScreen
 from uvtui.tui.widgets.diff_view import DiffView
 
 SIZE = (120, 40)
@@ -213,3 +213,17 @@ async def test_main_screen_opens_the_wizard_and_reloads_after_apply(
         undo.callback()
         await until(pilot, lambda: not main.has_panes)  # the pip project panel again
     assert tree_state(root, skip_backups=True) == before
+
+
+def test_diff_step_snapshot_120x40(snap_compare, tmp_path: Path, env: dict) -> None:
+    """The preview step on the seed layout; regenerate with --snapshot-update and look first."""
+    root = seed(tmp_path / "app")
+
+    async def run_before(pilot: Pilot) -> None:
+        await at_step(pilot, "found")
+        await pilot.press("enter", "enter")
+        await at_step(pilot, "preview")
+        await pilot.press("down", "down")  # the Dockerfile's minimal splice
+
+    app = MigrateApp(root, env=env, choices=Choices(uv_version="0.13.9"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
