@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.support.local_index import LocalIndex
-from tests.support.migration_trees import PYTHON, flask_with_freeze, tree_state, write_tree
+from tests.support.migration_trees import (
+    FLASK_FREEZE,
+    PYTHON,
+    flask_with_freeze,
+    tree_state,
+    write_tree,
+)
+from uvtui.core.findings import MigrationRefused
 from uvtui.core.migrate import locked_versions, plan_migration
 
 
@@ -40,3 +49,24 @@ def test_plan_lists_what_was_detected(tmp_path: Path, local_index: LocalIndex) -
     assert plan.dev_files == ("requirements-dev.txt",)
     assert plan.constraint_files == ("constraints.txt",)
     assert plan.dockerfile_facts == ()
+
+
+def test_several_freeze_files_are_offered_as_choices(
+    tmp_path: Path, local_index: LocalIndex
+) -> None:
+    root = write_tree(
+        tmp_path / "app",
+        {
+            "requirements.txt": "Flask>=3\n",
+            "requirements-lock.txt": FLASK_FREEZE,
+            "requirements-frozen.txt": FLASK_FREEZE.replace("Flask==3.0.0", "Flask==3.0.3"),
+            ".python-version": f"{PYTHON}\n",
+        },
+    )
+    with pytest.raises(MigrationRefused) as refused:
+        plan_migration(root, env=local_index.uv_env())
+    assert refused.value.code == "R3"
+    assert refused.value.choices == ("requirements-frozen.txt", "requirements-lock.txt")
+    plan = plan_migration(root, env=local_index.uv_env(), freeze_choice=["requirements-frozen.txt"])
+    assert plan.freeze_file == "requirements-frozen.txt"
+    assert {row.name: row.locked for row in plan.drift}["flask"] == "3.0.3"

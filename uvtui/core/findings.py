@@ -36,6 +36,7 @@ class MigrationRefused(UvtuiError):
 
     exit_code = 1
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, choices: tuple[str, ...] = ()) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
+        self.choices = choices  # when the user can pick one of these to go on (freeze files)

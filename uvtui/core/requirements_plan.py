@@ -1144,6 +1144,7 @@ def _choose_freeze_files(
             raise MigrationRefused(
                 "R3",
                 f"several freeze files for the {group} group ({', '.join(files)}); choose one",
+                choices=tuple(files),
             )
     return groups, classes
 
