@@ -194,6 +194,13 @@ def test_20_extra_index_is_a_second_index_without_default(tmp_path: Path) -> Non
     assert "index-strategy" not in result.pyproject_text
 
 
+def test_an_index_alone_gets_no_empty_tool_uv_header(tmp_path: Path) -> None:
+    root = tree(tmp_path, {"requirements.txt": "-i https://pypi.corp.example/simple\nflask\n"})
+    text = plan(root).pyproject_text
+    assert "[tool.uv]\n" not in text
+    assert "[[tool.uv.index]]" in text
+
+
 def test_21_editable_path_and_git_sources(tmp_path: Path) -> None:
     root = tree(
         tmp_path,

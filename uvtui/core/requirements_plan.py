@@ -1240,12 +1240,16 @@ def _insert_keys(table: Table, items: list[tuple[str, object]]) -> None:
             table.value._insert_at(0, key, value)
 
 
-def _nested(document: TOMLDocument, *keys: str) -> Table:
-    """Create super tables down to the last key (rendered as one dotted header)."""
+def _nested(document: TOMLDocument, *keys: str, header: bool = True) -> Table:
+    """Create super tables down to the last key (rendered as one dotted header).
+
+    With header=False the last table is a super table too: it gets no header of its own,
+    which is what an array of tables below it wants.
+    """
     current = document
     for index, key in enumerate(keys):
         if key not in current:
-            current[key] = tomlkit.table(is_super_table=index < len(keys) - 1)
+            current[key] = tomlkit.table(is_super_table=index < len(keys) - 1 or not header)
         current = current[key]
     return current
 
@@ -1372,7 +1376,7 @@ def _render_indexes(document: TOMLDocument, appendix: TOMLDocument, indexes: lis
     if not new:
         return
     if current is None:
-        uv = _nested(appendix, "tool", "uv")
+        uv = _nested(appendix, "tool", "uv", header=False)
         uv["index"] = current = tomlkit.aot()
     elif not isinstance(current, AoT):
         raise MigrationRefused("R4", "pyproject.toml: [tool.uv] index is not an array of tables")
