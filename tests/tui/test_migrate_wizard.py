@@ -11,7 +11,14 @@ from textual.pilot import Pilot
 from textual.widgets import SelectionList, Static
 
 from tests.support.local_index import LocalIndex
-from tests.support.migration_trees import flask_with_freeze, seed, tree_state, write_tree
+from tests.support.migration_trees import (
+    FLASK_FREEZE,
+    PYTHON,
+    flask_with_freeze,
+    seed,
+    tree_state,
+    write_tree,
+)
 from uvtui.core.changes import BACKUP_DIR
 from uvtui.tui.screens.main import MainScreen
 from uvtui.tui.screens.migrate import Choices, MigrateApp, MigrateScreen
@@ -227,3 +234,25 @@ def test_diff_step_snapshot_120x40(snap_compare, tmp_path: Path, env: dict) -> N
 
     app = MigrateApp(root, env=env, choices=Choices(uv_version="0.13.9"))
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_several_freeze_files_ask_which_to_keep(tmp_path: Path, env: dict) -> None:
+    root = write_tree(
+        tmp_path / "app",
+        {
+            "requirements.txt": "Flask>=3\n",
+            "requirements-lock.txt": FLASK_FREEZE,
+            "requirements-frozen.txt": FLASK_FREEZE.replace("Flask==3.0.0", "Flask==3.0.3"),
+            ".python-version": f"{PYTHON}\n",
+        },
+    )
+    before = tree_state(root)
+    async with MigrateApp(root, env=env).run_test(size=SIZE) as pilot:
+        screen = await at_step(pilot, "message")
+        assert "requirements-lock.txt" in body(screen, "#message-body")
+        await pilot.press("down", "enter")  # the second file: requirements-lock.txt
+        screen = await at_step(pilot, "found")
+        assert screen.choices.freeze_choice == ("requirements-lock.txt",)
+        assert "requirements-lock.txt  freeze/lock file" in body(screen, "#found-body")
+        await pilot.press("escape")
+    assert tree_state(root) == before

@@ -30,6 +30,7 @@ class PlanFailed(Message):
 
     message: str
     refused: bool
+    choices: tuple[str, ...] = ()  # files the user can pick from to plan again (freeze files)
 
 
 @dataclass

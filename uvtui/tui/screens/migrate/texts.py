@@ -173,3 +173,23 @@ def refusal_text(message: str, refused: bool) -> Text:
     text.append(message)
     text.append("\n\nNothing was written.", style="bold")
     return text
+
+
+def freeze_choice_text(refusal: str) -> Text:
+    text = Text()
+    text.append("Several freeze/lock files were found\n\n", style="bold")
+    text.append(refusal)
+    text.append(
+        "\n\nPick the one whose versions to keep (Enter); the others are reported, not "
+        "used. Nothing was written.\n"
+    )
+    return text
+
+
+def plan_status(plan: MigrationPlan) -> str:
+    levels = [finding.level for finding in plan.findings]
+    warnings, hints = levels.count(Level.WARNING), levels.count(Level.SUGGESTION)
+    return (
+        f"plan ready: {len(plan.change_plan.changes)} file change(s) · {warnings} warning(s), "
+        f"{hints} hint(s) (w on the preview) · nothing written yet"
+    )

@@ -23,6 +23,7 @@ from textual.widgets import (
     Input,
     Label,
     LoadingIndicator,
+    OptionList,
     SelectionList,
     Static,
 )
@@ -70,6 +71,7 @@ class Choices:
     uv_version: str | None = None
     remove_requirements: bool = False
     python: str | None = None  # only used when no Python version is detected
+    freeze_choice: tuple[str, ...] | None = None  # picked when several freeze files were found
 
 
 class MigrateScreen(Screen[bool]):
@@ -104,6 +106,7 @@ class MigrateScreen(Screen[bool]):
         self.pending_step: str | None = "found"  # where to go when the plan in progress is ready
         self.deselected: set[str] = set()
         self.applied: AppliedChange | None = None
+        self.applying = False
         self.includes: dict[str, list[str]] = {}
         self.constraints: dict[str, list[str]] = {}
         self._showing_hints = False
@@ -133,12 +136,14 @@ class MigrateScreen(Screen[bool]):
                 yield DiffView(id="migrate-diff")
             with VerticalScroll(id="message", classes="migrate-step migrate-text"):
                 yield Static(id="message-body", markup=False)
+                yield OptionList(id="freeze-choice")
             with VerticalScroll(id="done", classes="migrate-step migrate-text"):
                 yield Static(id="done-body", markup=False)
         yield Static(id="migrate-status", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.query_one("#freeze-choice").display = False
         self._show_step("busy")
         self.start_plan()
 
@@ -163,6 +168,7 @@ class MigrateScreen(Screen[bool]):
                 self.root,
                 uv_version=choices.uv_version,
                 python=choices.python,
+                freeze_choice=choices.freeze_choice,
                 project_env=choices.project_env,
                 remove_requirements=choices.remove_requirements,
                 keep_pins=choices.keep_pins,
@@ -170,9 +176,13 @@ class MigrateScreen(Screen[bool]):
                 progress=progress,
             )
             graph = load_requirement_graph(self.root, plan.requirement_files)
+        except MigrationRefused as error:
+            if not worker.is_cancelled:
+                self.post_message(PlanFailed(error.message, True, error.choices))
+            return
         except UvtuiError as error:
             if not worker.is_cancelled:
-                self.post_message(PlanFailed(error.message, isinstance(error, MigrationRefused)))
+                self.post_message(PlanFailed(error.message, False))
             return
         if not worker.is_cancelled:
             self.post_message(PlanReady(plan, graph.includes, graph.constraints))
@@ -192,8 +202,7 @@ class MigrateScreen(Screen[bool]):
         if first:
             self._fill_choices(message.plan)
         self._fill_files(message.plan)
-        count = len(message.plan.change_plan.changes)
-        self._status(f"plan ready: {count} file change(s), nothing written yet")
+        self._status(texts.plan_status(message.plan))
         if self.pending_step is not None:
             step, self.pending_step = self.pending_step, None
             self._show_step(step)
@@ -201,7 +210,32 @@ class MigrateScreen(Screen[bool]):
     def on_plan_failed(self, message: PlanFailed) -> None:
         self.planning = False
         self.pending_step = None
-        self._show_message(texts.refusal_text(message.message, message.refused))
+        if message.choices:
+            self._offer_freeze_choice(message.message, message.choices)
+        else:
+            self._show_message(texts.refusal_text(message.message, message.refused))
+
+    def _offer_freeze_choice(self, refusal: str, files: tuple[str, ...]) -> None:
+        self.query_one("#message-body", Static).update(texts.freeze_choice_text(refusal))
+        options = self.query_one("#freeze-choice", OptionList)
+        options.clear_options()
+        options.add_options(files)
+        options.highlighted = 0
+        options.display = True
+        self._status("nothing written · pick a freeze file")
+        self._show_step("message")
+        options.focus()
+
+    def _pick_freeze_file(self) -> None:
+        options = self.query_one("#freeze-choice", OptionList)
+        index = options.highlighted or 0
+        picked = str(options.get_option_at_index(index).prompt)
+        options.display = False
+        self.choices = dataclasses.replace(self.choices, freeze_choice=(picked,))
+        self._initial = dataclasses.replace(self._initial, freeze_choice=(picked,))
+        self.pending_step = "found" if self.plan is None else "choices"
+        self._show_step("busy")
+        self.start_plan()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is not WorkerState.ERROR:
@@ -248,6 +282,7 @@ class MigrateScreen(Screen[bool]):
             uv_version=initial.uv_version if uv_value in {"", default_uv} else uv_value,
             remove_requirements=self.query_one("#remove-reqs", Checkbox).value,
             python=initial.python,
+            freeze_choice=self.choices.freeze_choice,
         )
 
     def _replan_if_changed(self) -> bool:
@@ -376,7 +411,8 @@ class MigrateScreen(Screen[bool]):
             return
         self._status("writing and checking the files in place…")
         self.query_one("#busy-label", Static).update("Writing, then checking in place…")
-        self._show_step("busy")
+        self.applying = True
+        self._show_step("busy", "4/5 Writing")
         self.apply(plan)
 
     @work(thread=True, exclusive=True, group="migrate-apply", exit_on_error=False)
@@ -389,6 +425,7 @@ class MigrateScreen(Screen[bool]):
         self.post_message(ApplyFinished(applied, None))
 
     def on_apply_finished(self, message: ApplyFinished) -> None:
+        self.applying = False
         if message.error is not None or message.applied is None:
             self._show_message(texts.refusal_text(message.error or "", False))
             return
@@ -415,6 +452,8 @@ class MigrateScreen(Screen[bool]):
     # -- navigation --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.applying:  # the write runs to its end: leaving now would hide its outcome
+            return action not in {"next", "back", "apply", "undo"}
         for step, actions in STEP_ACTIONS.items():
             if action in actions and self.step != step:
                 return False
@@ -433,6 +472,8 @@ class MigrateScreen(Screen[bool]):
                 self._show_step("preview")
         elif self.step == "preview":
             self.action_apply()
+        elif self.step == "message" and self.query_one("#freeze-choice").display:
+            self._pick_freeze_file()
         elif self.step in {"done", "message"}:
             self.close()
 
@@ -454,12 +495,12 @@ class MigrateScreen(Screen[bool]):
         else:
             self.dismiss(written)
 
-    def _show_step(self, step: str) -> None:
+    def _show_step(self, step: str, title: str | None = None) -> None:
         self.step = step
         self.query_one(ContentSwitcher).current = step
         name = self.root.name
         self.query_one("#migrate-title", Static).update(
-            f"Migrate {name} to uv · {STEP_TITLES[step]}"
+            f"Migrate {name} to uv · {title or STEP_TITLES[step]}"
         )
         focus = {"found": "#found", "choices": "#keep-pins", "preview": "#migrate-files"}
         if step in focus:
@@ -473,6 +514,7 @@ class MigrateScreen(Screen[bool]):
 
     def _show_message(self, text: object) -> None:
         self.query_one("#message-body", Static).update(text)
+        self.query_one("#freeze-choice").display = False
         self._status("nothing written" if self.applied is None else "")
         self._show_step("message")
 
