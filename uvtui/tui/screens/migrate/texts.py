@@ -97,7 +97,16 @@ def lock_summary(plan: MigrationPlan, change: FileChange) -> Text:
     text = Text(f"uv.lock ({KIND_LABELS[change.kind]}): {len(packages)} packages locked\n")
     if plan.freeze_file is None and not plan.drift:
         text.append("\nNo freeze/lock file: the direct specifiers were locked as written.\n")
-        return text
+    else:
+        text.append_text(_drift_text(plan))
+    text.append("\nLocked versions\n", style="bold")
+    for name, versions in sorted(packages.items()):
+        text.append(f"  {name:<32} {', '.join(versions)}\n")
+    return text
+
+
+def _drift_text(plan: MigrationPlan) -> Text:
+    text = Text()
     drifted = [row for row in plan.drift if row.status == "drift"]
     text.append(f"\nVersions that differ from {plan.freeze_file}: {len(drifted)}\n", style="bold")
     if not drifted:
