@@ -19,7 +19,7 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import DataTable, Footer, Static, Tree
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -39,6 +39,27 @@ class MinimalApp(App[None]):
         yield Static("hello")
 
     def on_mount(self) -> None:
+        self.call_after_refresh(_painted)
+
+
+class LayoutApp(App[None]):
+    """Context for the ratio: Textual's own DataTable, Tree and Footer with similar content."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("header")
+        yield DataTable()
+        yield Tree("root")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(*"abcdefg")
+        for row in range(32):
+            table.add_row(*(f"cell {row}.{column}" for column in range(7)))
+        tree = self.query_one(Tree)
+        for node in range(30):
+            tree.root.add(f"node {node}")
+        tree.root.expand()
         self.call_after_refresh(_painted)
 
 
@@ -64,9 +85,9 @@ async def _wait_painted(pilot: Pilot[Any]) -> float:
     return _paint_times.pop()
 
 
-async def paint_minimal() -> float:
+async def paint_reference(app_class: type[App[None]]) -> float:
     start = time.perf_counter()
-    app = MinimalApp()
+    app = app_class()
     async with app.run_test(size=SIZE) as pilot:
         painted = await _wait_painted(pilot)
     return painted - start
@@ -93,9 +114,12 @@ def median_ms(samples: list[float]) -> float:
 
 
 async def main() -> None:
-    await paint_minimal()  # warm up imports and Textual's first-run costs
-    minimal = median_ms([await paint_minimal() for _ in range(RUNS)])
+    await paint_reference(MinimalApp)  # warm up imports and Textual's first-run costs
+    minimal = median_ms([await paint_reference(MinimalApp) for _ in range(RUNS)])
     print(f"minimal Textual app: {minimal:7.1f} ms (median of {RUNS})")
+    await paint_reference(LayoutApp)
+    layout = median_ms([await paint_reference(LayoutApp) for _ in range(RUNS)])
+    print(f"DataTable+Tree app:  {layout:7.1f} ms  ratio {layout / minimal:4.2f}x (for context)")
     with tempfile.TemporaryDirectory() as cache:
         for fixture in ("medium-django", "large-data"):
             project = FIXTURES / fixture

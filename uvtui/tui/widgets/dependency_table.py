@@ -107,6 +107,8 @@ class DependencyTable(DataTable[Text | str]):
             self.add_column(column.label, key=column.key, width=width)
 
     def on_resize(self) -> None:
+        if not self.size.width:
+            return  # not laid out yet
         compact = self.size.width < FULL_WIDTH
         if compact != self.compact:
             self.compact = compact
