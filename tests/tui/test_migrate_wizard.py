@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import SelectionList, Static
+from textual.widgets import Checkbox, Input, SelectionList, Static
 
 from tests.support.local_index import LocalIndex
 from tests.support.migration_trees import (
@@ -206,7 +206,7 @@ async def test_main_screen_opens_the_wizard_and_reloads_after_apply(
         assert pilot.app.screen is screen
         await pilot.press("enter", "enter")
         await at_step(pilot, "preview")
-        await pilot.press("a", "y")
+        await pilot.press("a", "enter")  # enter presses the focused Write button
         await at_step(pilot, "done")
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(pilot.app.screen, MigrateScreen))
@@ -255,4 +255,32 @@ async def test_several_freeze_files_ask_which_to_keep(tmp_path: Path, env: dict)
         assert screen.choices.freeze_choice == ("requirements-lock.txt",)
         assert "requirements-lock.txt  freeze/lock file" in body(screen, "#found-body")
         await pilot.press("escape")
+    assert tree_state(root) == before
+
+
+async def test_environment_target_and_delete_requirements_plan_again(
+    tmp_path: Path, env: dict
+) -> None:
+    root = seed(tmp_path / "app")
+    before = tree_state(root)
+    async with MigrateApp(root, env=env).run_test(size=SIZE) as pilot:
+        await at_step(pilot, "found")
+        await pilot.press("enter")
+        screen = await at_step(pilot, "choices")
+        first = screen.plan
+        screen.query_one("#project-env", Input).value = "/opt/venv"
+        screen.query_one("#remove-reqs", Checkbox).value = True  # plans again at once
+        await pilot.pause()
+        await pilot.press("enter")  # plans again for the changed target, then shows the preview
+        screen = await at_step(pilot, "preview")
+        assert screen.choices.project_env == "/opt/venv" and screen.choices.remove_requirements
+        plan = screen.plan
+        assert plan is not None and plan is not first
+        assert 'UV_PROJECT_ENVIRONMENT="/opt/venv"' in plan.change_plan.diff_for("Dockerfile")
+        deleted = plan.change_plan.change_for("requirements.txt")
+        assert deleted is not None and deleted.kind == "delete"
+        files = screen.query_one(SelectionList)
+        labels = [str(files.get_option_at_index(i).prompt) for i in range(files.option_count)]
+        assert "requirements.txt (delete)" in labels
+        await pilot.press("escape", "escape", "escape")
     assert tree_state(root) == before
