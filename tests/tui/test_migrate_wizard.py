@@ -284,3 +284,23 @@ async def test_environment_target_and_delete_requirements_plan_again(
         assert "requirements.txt (delete)" in labels
         await pilot.press("escape", "escape", "escape")
     assert tree_state(root) == before
+
+
+async def test_a_failed_replan_keeps_the_plan_shown(tmp_path: Path, env: dict) -> None:
+    root = seed(tmp_path / "app")
+    async with MigrateApp(root, env=env).run_test(size=SIZE) as pilot:
+        await at_step(pilot, "found")
+        await pilot.press("enter")
+        screen = await at_step(pilot, "choices")
+        first = screen.plan
+        screen.query_one("#uv-version", Input).value = "0.13"
+        await pilot.press("enter")
+        screen = await at_step(pilot, "message")
+        assert "full X.Y.Z" in body(screen, "#message-body")
+        assert screen.plan is first and screen.choices.uv_version is None
+        await pilot.press("escape")  # back to the choices, the plan shown is still valid
+        screen = await at_step(pilot, "choices")
+        screen.query_one("#uv-version", Input).value = "0.13.8"
+        await pilot.press("enter")
+        screen = await at_step(pilot, "preview")
+        assert screen.plan is not None and screen.plan.uv_version == "0.13.8"

@@ -107,8 +107,7 @@ class MigrateScreen(Screen[bool]):
         self.deselected: set[str] = set()
         self.applied: AppliedChange | None = None
         self.applying = False
-        self.includes: dict[str, list[str]] = {}
-        self.constraints: dict[str, list[str]] = {}
+        self._plan_choices = self.choices  # what the plan shown was made with
         self._showing_hints = False
 
     def compose(self) -> ComposeResult:
@@ -119,18 +118,18 @@ class MigrateScreen(Screen[bool]):
                 yield Static(id="busy-label", markup=False)
             with VerticalScroll(id="found", classes="migrate-step migrate-text"):
                 yield Static(id="found-body", markup=False)
-            with VerticalScroll(id="choices", classes="migrate-step"):  # noqa: SIM117
-                with Vertical(id="migrate-choices"):
-                    yield Checkbox("Keep the resolved versions (no upgrades)", True, id="keep-pins")
-                    yield Static(id="dev-choice", classes="migrate-label", markup=False)
-                    yield Label("Environment in the image (UV_PROJECT_ENVIRONMENT)",
-                                classes="migrate-label")  # fmt: skip
-                    yield Input(id="project-env")
-                    yield Label("uv version for the image", classes="migrate-label")
-                    yield Input(id="uv-version", restrict=r"[0-9.]*")
-                    yield Checkbox(
-                        "Delete the old requirements files (backed up)", False, id="remove-reqs"
-                    )
+            with VerticalScroll(id="choices", classes="migrate-step migrate-choices"):
+                yield Checkbox("Keep the resolved versions (no upgrades)", True, id="keep-pins")
+                yield Static(id="dev-choice", classes="migrate-label", markup=False)
+                yield Label(
+                    "Environment in the image (UV_PROJECT_ENVIRONMENT)", classes="migrate-label"
+                )
+                yield Input(id="project-env")
+                yield Label("uv version for the image", classes="migrate-label")
+                yield Input(id="uv-version", restrict=r"[0-9.]*")
+                yield Checkbox(
+                    "Delete the old requirements files (backed up)", False, id="remove-reqs"
+                )
             with Horizontal(id="preview", classes="migrate-step"):
                 yield SelectionList[str](id="migrate-files")
                 yield DiffView(id="migrate-diff")
@@ -195,7 +194,7 @@ class MigrateScreen(Screen[bool]):
         first = self.plan is None
         self.planning = False
         self.plan = message.plan
-        self.includes, self.constraints = message.includes, message.constraints
+        self._plan_choices = self.choices  # the latest start_plan's: older results are dropped
         self.query_one("#found-body", Static).update(
             texts.found_text(message.plan, message.includes, message.constraints)
         )
@@ -210,6 +209,7 @@ class MigrateScreen(Screen[bool]):
     def on_plan_failed(self, message: PlanFailed) -> None:
         self.planning = False
         self.pending_step = None
+        self.choices = self._plan_choices  # the plan shown stays the one made with these
         if message.choices:
             self._offer_freeze_choice(message.message, message.choices)
         else:
@@ -232,7 +232,6 @@ class MigrateScreen(Screen[bool]):
         picked = str(options.get_option_at_index(index).prompt)
         options.display = False
         self.choices = dataclasses.replace(self.choices, freeze_choice=(picked,))
-        self._initial = dataclasses.replace(self._initial, freeze_choice=(picked,))
         self.pending_step = "found" if self.plan is None else "choices"
         self._show_step("busy")
         self.start_plan()
