@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -29,6 +29,7 @@ from packaging.version import InvalidVersion, Version
 
 from uvtui.core.errors import PackageIndexError
 from uvtui.core.index_config import IndexSettings, credential_variables
+from uvtui.core.index_page import PageFile, files_from_json
 from uvtui.core.project import IndexConfig
 
 if TYPE_CHECKING:
@@ -395,31 +396,11 @@ def _raise_for_status(response: httpx.Response, index: IndexConfig) -> None:
         raise PackageIndexError(f"index answered HTTP {status}")
 
 
-# A project page's files in PEP 691 shape (the HTML reader produces the same shape): dicts
-# with "filename" and optionally "requires-python", "yanked" and "upload-time". Popular
-# projects list tens of thousands of files, so they are folded without per-file objects.
-_File = dict[str, Any]
-
-
-def _parse_page(response: httpx.Response) -> list[_File]:
+def _parse_page(response: httpx.Response) -> list[PageFile]:
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if "json" in content_type:
-        return _files_from_json(response.content)
+        return files_from_json(response.content)
     return _files_from_html(response.text)
-
-
-def _files_from_json(content: bytes) -> list[_File]:
-    """Files of a PEP 691 project page."""
-    try:
-        document = json.loads(content)
-        if not str(document["meta"]["api-version"]).startswith("1."):
-            raise PackageIndexError("index speaks an unsupported simple API version")
-        files = list(document["files"])
-    except (ValueError, KeyError, TypeError, AttributeError):
-        raise PackageIndexError("index returned invalid JSON") from None
-    if not all(isinstance(file, dict) and "filename" in file for file in files):
-        raise PackageIndexError("index returned invalid JSON")
-    return files
 
 
 class _LinkParser(HTMLParser):
@@ -427,7 +408,7 @@ class _LinkParser(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__()
-        self.files: list[_File] = []
+        self.files: list[PageFile] = []
         self._anchor: dict[str, str | None] | None = None
         self._text: list[str] = []
 
@@ -444,36 +425,31 @@ class _LinkParser(HTMLParser):
             return
         href = self._anchor.get("href") or ""
         filename = "".join(self._text).strip() or unquote(urlsplit(href).path.rsplit("/", 1)[-1])
-        self.files.append(
-            {
-                "filename": filename,
-                "requires-python": self._anchor.get("data-requires-python"),
-                "yanked": "data-yanked" in self._anchor,
-                # PEP 503 pages do not carry upload times
-            }
-        )
+        # PEP 503 pages do not carry upload times
+        requires_python = self._anchor.get("data-requires-python")
+        self.files.append((filename, requires_python, "data-yanked" in self._anchor, None))
         self._anchor = None
 
 
-def _files_from_html(text: str) -> list[_File]:
+def _files_from_html(text: str) -> list[PageFile]:
     parser = _LinkParser()
     parser.feed(text)
     parser.close()
     return parser.files
 
 
-def _fold(files: list[_File]) -> tuple[Release, ...]:
+def _fold(files: list[PageFile]) -> tuple[Release, ...]:
     """One Release per version (ascending), folding that version's files together."""
-    by_text: dict[str, list[_File]] = {}
+    by_text: dict[str, list[PageFile]] = {}
     for file in files:
-        text = _version_text(str(file["filename"]))
+        text = _version_text(file[0])
         if text is not None:
             group = by_text.get(text)
             if group is None:
                 by_text[text] = [file]
             else:
                 group.append(file)
-    by_version: dict[Version, list[_File]] = {}
+    by_version: dict[Version, list[PageFile]] = {}
     spelled_twice: list[Version] = []  # e.g. files of both "1.0" and "1.0.0"
     for text, group in by_text.items():
         version = _version(text)
@@ -491,35 +467,25 @@ def _fold(files: list[_File]) -> tuple[Release, ...]:
     return tuple(_release(version, by_version[version]) for version in sorted(by_version))
 
 
-def _release(version: Version, group: list[_File]) -> Release:
+def _release(version: Version, group: list[PageFile]) -> Release:
     """The release of one version's files: yanked only if all are, Requires-Python of the
     first installable file that states a valid one, earliest upload time."""
-    yanked = [file for file in group if _is_yanked(file)]
-    installable = group
-    if yanked:
-        installable = [file for file in group if not _is_yanked(file)] or group
+    installable = [file for file in group if not file[2]]
     requires_python = None
-    for file in installable:
-        text = file.get("requires-python")
-        if isinstance(text, str) and (requires_python := _specifier(text)) is not None:
+    for _, text, _, _ in installable or group:
+        if text is not None and (requires_python := _specifier(text)) is not None:
             break
     times = [
         moment
-        for file in group
-        if isinstance(text := file.get("upload-time"), str)
-        and (moment := _timestamp(text)) is not None
+        for _, _, _, text in group
+        if text is not None and (moment := _timestamp(text)) is not None
     ]
     return Release(
         version=version,
-        yanked=len(yanked) == len(group),
+        yanked=not installable,
         requires_python=requires_python,
         upload_time=min(times, default=None),
     )
-
-
-def _is_yanked(file: _File) -> bool:
-    yanked = file.get("yanked")
-    return yanked is True or isinstance(yanked, str)
 
 
 # The parts of an installable file's name, split the way packaging splits them: a wheel at
