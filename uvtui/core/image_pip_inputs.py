@@ -71,7 +71,7 @@ def map_image_pip_inputs(
         for parsed in lines:
             line = RequirementLine(**{**parsed.__dict__, "path": key_path, "line": line_number})
             if line.kind == "option":
-                mapper.map_options(line, line.options)
+                mapper.options.map_options(line, line.options)
             elif line.kind in {"include", "constraint-include"}:
                 mapper.decide(line, False, None, "W-OPTION")
             else:
@@ -90,7 +90,7 @@ def map_image_pip_inputs(
             key_path, line_number, text, None, "option", None, option, value, (), tuple(options)
         )
         if options:
-            mapper.map_options(line, options)
+            mapper.options.map_options(line, options)
         else:
             mapper.decide(line, False, None, "W-OPTION")
         inputs.append(ImagePipInput((key_path, line_number), path, line_number, text, "env"))

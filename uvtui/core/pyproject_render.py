@@ -16,11 +16,11 @@ from tomlkit import TOMLDocument
 from tomlkit.items import AoT, Array, Table
 
 from uvtui.core.findings import MigrationRefused
+from uvtui.core.pip_option_mapping import MappedIndex
 from uvtui.core.requirement_mapping import (
     DEV_TARGET,
     MAIN_TARGET,
     MappedDependency,
-    MappedIndex,
     RequirementMapper,
 )
 
@@ -190,7 +190,7 @@ def _render_tool_uv(
     settings: dict[str, object] = {}
     if mapper.constraints:
         settings["constraint-dependencies"] = mapper.constraints
-    settings.update(mapper.tool_uv)
+    settings.update(mapper.options.tool_uv)
     uv = _real_table(document, "tool", "uv")
     present = uv if uv is not None else {}
     new_keys = [
@@ -207,8 +207,8 @@ def _render_tool_uv(
     sources = [dep for group in mapper.groups.values() for dep in group if dep.source]
     if sources:
         _render_sources(document, appendix, sources)
-    if mapper.indexes:
-        _render_indexes(document, appendix, mapper.indexes)
+    if mapper.options.indexes:
+        _render_indexes(document, appendix, mapper.options.indexes)
 
 
 def _render_sources(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
@@ -14,8 +13,8 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 from uvtui.core.findings import Finding, Level, MigrationRefused
-from uvtui.core.index_names import credential_env_vars, index_name_for
 from uvtui.core.local_packages import local_package_name, package_name_from_filename
+from uvtui.core.pip_option_mapping import PipOptionMapper
 from uvtui.core.requirements import (
     VCS_PREFIXES,
     RequirementGraph,
@@ -82,28 +81,6 @@ class MappedDependency:
         return f"{self.name}{extras}{specifier}{marker}"
 
 
-@dataclass(frozen=True)
-class _OptionResult:
-    """What one option became; a --trusted-host is decided once every index is known."""
-
-    carried: bool
-    target: str | None
-    code: str | None
-    trusted_host: str | None = None
-
-
-@dataclass
-class MappedIndex:
-    """A [[tool.uv.index]] entry from --index-url, --extra-index-url or --find-links."""
-
-    name: str
-    url: str
-    default: bool = False
-    flat: bool = False
-    host: str | None = None
-    netloc: str | None = None
-
-
 class RequirementMapper:
     """Accumulates the mapping of every line; one instance per plan."""
 
@@ -114,15 +91,10 @@ class RequirementMapper:
         self.decisions: dict[tuple[str, int], tuple[bool, str | None, str | None]] = {}
         self.groups: dict[str, list[MappedDependency]] = {"main": [], "dev": []}
         self.constraints: list[str] = []
-        self.indexes: list[MappedIndex] = []
-        self.trusted: list[str] = []
-        self.tool_uv: dict[str, object] = {}
-        self.credential_vars: list[str] = []
         self.path_sources: list[str] = []
         self.pins: list[FreezePin] = []
-        self.option_results: dict[tuple[str, int], list[_OptionResult]] = {}
-        self.taken_names: list[str] = []  # names of indexes already in pyproject.toml
         self.freeze_files: set[str] = set()
+        self.options = PipOptionMapper(self.findings, self.decisions)
 
     # -- findings and decisions
 
@@ -147,7 +119,7 @@ class RequirementMapper:
             elif line.kind == "constraint-include":
                 self._constraint_include(line, constraint_queue)
             elif line.kind == "option":
-                self.map_options(line, line.options)
+                self.options.map_options(line, line.options)
             elif role == "constraint":
                 self._constraint_line(line)
             else:
@@ -460,145 +432,6 @@ class RequirementMapper:
                 )
         self.groups["dev"] = kept
 
-    # -- options
-
-    def map_options(self, line: RequirementLine, options: Iterable[tuple[str, str | None]]) -> None:
-        results = [self._option(name, value, line) for name, value in options]
-        self.option_results[(line.path, line.line)] = results
-
-    def _option(self, name: str, value: str | None, line: RequirementLine) -> _OptionResult:
-        value = value or ""
-        if name in {"--index-url", "--extra-index-url", "--find-links"}:
-            return self._index_option(name, value, line)
-        if name == "--trusted-host":
-            self.trusted.append(value)
-            return _OptionResult(False, None, "W-TRUSTED-HOST", trusted_host=value)
-        if name == "--no-index":
-            self.note(
-                "W-NO-INDEX", "--no-index is not carried; uv uses the configured indexes.", line
-            )
-            return _OptionResult(False, None, "W-NO-INDEX")
-        if name == "--pre":
-            self.tool_uv["prerelease"] = "allow"
-            self.note(
-                "W-PRE-GLOBAL", '--pre becomes prerelease = "allow" for the whole resolution.', line
-            )
-            return _OptionResult(True, "[tool.uv].prerelease", "W-PRE-GLOBAL")
-        if name == "--require-hashes":
-            self.note(
-                "I-HASH", "--require-hashes dropped: uv.lock records hashes.", line, Level.INFO
-            )
-            return _OptionResult(False, None, "I-HASH")
-        if name in {"--only-binary", "--no-binary"}:
-            return self._binary_option(name, value, line)
-        self.note("W-OPTION", f"{name} is not carried.", line)
-        return _OptionResult(False, None, "W-OPTION")
-
-    def _binary_option(self, name: str, value: str, line: RequirementLine) -> _OptionResult:
-        key = "no-build" if name == "--only-binary" else "no-binary"
-        packages = [item.strip() for item in value.split(",") if item.strip()]
-        if ":none:" in packages or not packages:
-            self.note("W-OPTION", f"{name} {value} is not carried.", line)
-            return _OptionResult(False, None, "W-OPTION")
-        if ":all:" in packages:
-            self.tool_uv[key] = True
-            return _OptionResult(True, f"[tool.uv].{key}", None)
-        listed = self.tool_uv.setdefault(f"{key}-package", [])
-        assert isinstance(listed, list)
-        listed.extend(p for p in packages if p not in listed)
-        return _OptionResult(True, f"[tool.uv].{key}-package", None)
-
-    def _index_option(self, name: str, value: str, line: RequirementLine) -> _OptionResult:
-        url, had_credentials = strip_userinfo(value)
-        if has_env_var(url):
-            self.note(
-                "W-ENVVAR",
-                f"{name} {redact(value)} uses an environment variable; not carried.",
-                line,
-            )
-            return _OptionResult(False, None, "W-ENVVAR")
-        index = self._add_index(
-            url, line, default=name == "--index-url", flat=name == "--find-links"
-        )
-        code = None
-        if name == "--extra-index-url":
-            code = "W-INDEX-STRATEGY"
-            self.note(
-                "W-INDEX-STRATEGY",
-                f"index {index.name}: uv takes a package from the first index that has it, "
-                "while pip merged all indexes.",
-                line,
-            )
-        if had_credentials:
-            code = code or "W-INDEX-CRED"
-            username, password = credential_env_vars(index.name)
-            for variable in (username, password):
-                if variable not in self.credential_vars:
-                    self.credential_vars.append(variable)
-            self.note(
-                "W-INDEX-CRED",
-                f"credentials removed from index {index.name}; set {username} and {password}.",
-                line,
-            )
-        return _OptionResult(True, f"[[tool.uv.index]] {index.name}", code)
-
-    def _add_index(
-        self, url: str, line: RequirementLine, *, default: bool, flat: bool
-    ) -> MappedIndex:
-        for index in self.indexes:
-            if index.url.rstrip("/") == url.rstrip("/"):
-                return index
-        if default and any(index.default for index in self.indexes):
-            default = False
-            self.note(
-                "W-INDEX-STRATEGY",
-                f"a second --index-url {url} is added as an extra index.",
-                line,
-            )
-        name = index_name_for(url, [index.name for index in self.indexes] + self.taken_names)
-        parts = urlsplit(url)
-        netloc = parts.netloc.rsplit("@", 1)[-1] or None
-        index = MappedIndex(name, url, default, flat, (parts.hostname or None), netloc)
-        self.indexes.append(index)
-        return index
-
-    def finish_options(self) -> None:
-        """Decide --trusted-host against the carried indexes, then record option decisions."""
-        hosts = {i.host for i in self.indexes if i.host} | {
-            i.netloc for i in self.indexes if i.netloc
-        }
-        allowed: list[str] = []
-        for host in self.trusted:
-            if host in hosts and host not in allowed:
-                allowed.append(host)
-        if allowed:
-            self.tool_uv["allow-insecure-host"] = allowed
-        for key, results in self.option_results.items():
-            decided = [self._trusted_host(key, r, hosts) if r.trusted_host else r for r in results]
-            targets = [r.target for r in decided if r.target]
-            codes = [r.code for r in decided if r.code]
-            self.decisions[key] = (
-                any(r.carried for r in decided),
-                "; ".join(targets) or None,
-                codes[0] if codes else None,
-            )
-
-    def _trusted_host(
-        self, key: tuple[str, int], result: _OptionResult, hosts: set[str]
-    ) -> _OptionResult:
-        host = result.trusted_host
-        carried = host in hosts
-        outcome = (
-            "uv allows insecure connections to it (allow-insecure-host)."
-            if carried
-            else "not the host of a carried index; nothing written."
-        )
-        self.findings.append(
-            Finding("W-TRUSTED-HOST", f"--trusted-host {host}: {outcome}", path=key[0], line=key[1])
-        )
-        target = "[tool.uv].allow-insecure-host" if carried else None
-        return _OptionResult(carried, target, "W-TRUSTED-HOST")
-
     # -- freeze files
 
     def read_freeze(self, rel: str) -> None:
@@ -612,7 +445,7 @@ class RequirementMapper:
         )
         for line in self.graph.files[rel]:
             if line.kind == "option":
-                self.map_options(line, line.options)
+                self.options.map_options(line, line.options)
                 continue
             version = exact_pin(line.requirement) if line.kind == "requirement" else None
             if version is None or line.requirement is None:

@@ -217,7 +217,7 @@ def plan_requirements(
     mapper = RequirementMapper(root, graph)
     mapper.findings.extend(findings)
     mapper.freeze_files = set(freeze_groups)
-    mapper.taken_names = _existing_index_names(document)
+    mapper.options.taken_names = _existing_index_names(document)
 
     visited: set[str] = set()
     constraint_queue = [rel for rel in sorted(image_constraints) if rel not in freeze_groups]
@@ -247,7 +247,7 @@ def plan_requirements(
                 rel,
             )
         )
-    mapper.finish_options()
+    mapper.options.finish()
     mapper.reconcile_dev_with_main()
     mapper.check_pins_against_direct()
 
@@ -270,7 +270,7 @@ def plan_requirements(
         has_dev_group=bool(tomllib.loads(new_text).get("dependency-groups", {}).get("dev")),
         coverage=coverage,
         findings=tuple(located(finding) for finding in mapper.findings),
-        credential_env_vars=tuple(mapper.credential_vars),
+        credential_env_vars=tuple(mapper.options.credential_vars),
         path_sources=tuple(mapper.path_sources),
         freeze_files=tuple(sorted(freeze_groups)),
         constraint_files=tuple(constraint_files),
