@@ -2,13 +2,13 @@
 
 The plan is a value: the new pyproject text, the freeze pins used only while locking, a coverage
 entry for every logical line read, and findings. Nothing is written here. The work is done by
-requirement_roles (§2), requirement_mapping and image_pip_inputs (§3.1) and pyproject_render
-(§3.2); this module runs them in order and keeps the names other modules import.
+migration_preconditions (refusals before planning), requirement_roles (§2), requirement_mapping,
+pip_option_mapping and image_pip_inputs (§3.1) and pyproject_render (§3.2); this module runs
+them in order and keeps the names other modules import.
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,9 +27,10 @@ from uvtui.core.image_pip_inputs import (
     map_image_pip_inputs,
 )
 from uvtui.core.index_names import credential_env_vars, index_name_for
+from uvtui.core.migration_preconditions import detect_other_manager, resolve_python_version
 from uvtui.core.pyproject_render import render_pyproject
 from uvtui.core.requirement_mapping import FreezePin, RequirementMapper
-from uvtui.core.requirement_roles import choose_freeze_files, constrained_files
+from uvtui.core.requirement_roles import Classification, choose_freeze_files, constrained_files
 from uvtui.core.requirements import RequirementGraph, find_requirement_files, load_requirement_graph
 from uvtui.core.specifier_overlap import specifier_narrows, specifiers_overlap
 from uvtui.core.url_credentials import USERINFO_RE, redact
@@ -64,6 +65,8 @@ class CoverageEntry:
 
 @dataclass(frozen=True)
 class RequirementsPlan:
+    """The new pyproject.toml and everything the migration reports about how it was made."""
+
     pyproject_text: str  # full new pyproject.toml text
     pyproject_existed: bool
     main_files: tuple[str, ...]
@@ -79,69 +82,6 @@ class RequirementsPlan:
     constraint_files: tuple[str, ...] = ()
     unreferenced_files: tuple[str, ...] = ()
     requires_python: str | None = None  # as written into (or found in) pyproject.toml
-
-
-def detect_other_manager(root: Path) -> None:
-    """Refuse (R2) projects managed by Poetry, Pipenv or PDM, or already migrated to uv."""
-    hint = (
-        "use migrate-to-uv for it (it handles Poetry, Pipenv, pip-tools and pip, but skips "
-        "requirement lines that are options, so run uvtui's coverage check after it)"
-    )
-    for name, manager in (("poetry.lock", "Poetry"), ("Pipfile", "Pipenv"), ("pdm.lock", "PDM")):
-        if (root / name).exists():
-            raise MigrationRefused(
-                "R2", f"{name} shows the project is managed by {manager}; {hint}."
-            )
-    document = _read_existing_pyproject(root)
-    if document is None:
-        return
-    if "poetry" in document.get("tool", {}):
-        raise MigrationRefused(
-            "R2", f"pyproject.toml has [tool.poetry]: the project is managed by Poetry; {hint}."
-        )
-    project = document.get("project", {})
-    if (root / "uv.lock").exists() and (project.get("dependencies") or project.get("name")):
-        raise MigrationRefused(
-            "R2", "uv.lock and a populated [project] exist: the project is already migrated to uv."
-        )
-
-
-def _read_existing_pyproject(root: Path) -> dict | None:
-    path = root / "pyproject.toml"
-    if not path.is_file():
-        return None
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise MigrationRefused("R4", f"pyproject.toml: {error}") from None
-
-
-def _version_tuple(text: str) -> str | None:
-    match = re.search(r"(\d+)\.(\d+)", text)
-    return f"{match.group(1)}.{match.group(2)}" if match else None
-
-
-def resolve_python_version(
-    root: Path, python_version: str | None, fallback: str | None = None
-) -> str:
-    """X.Y from the image (given), .python-version, runtime.txt, --python, in that order; or R6."""
-    candidates: list[tuple[str, str | None]] = [("the base image", python_version)]
-    for name in (".python-version", "runtime.txt"):
-        path = root / name
-        text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
-        candidates.append((name, text.strip().splitlines()[0] if text and text.strip() else None))
-    candidates.append(("--python", fallback))
-    for where, value in candidates:
-        if value:
-            version = _version_tuple(value)
-            if version is None:
-                raise MigrationRefused("R6", f"cannot read a Python version from {where}: {value}")
-            return version
-    raise MigrationRefused(
-        "R6",
-        "no Python version found (no python base image, .python-version or runtime.txt); "
-        "pass --python X.Y",
-    )
 
 
 def _project_name(root: Path, given: str | None) -> str:
@@ -181,13 +121,7 @@ def plan_requirements(
     Raises MigrationRefused (R2-R6) when the migration cannot be done safely.
     """
     detect_other_manager(root)
-    pyproject = root / "pyproject.toml"
-    existed = pyproject.is_file()
-    old_text = pyproject.read_text(encoding="utf-8") if existed else ""
-    try:
-        document = tomlkit.parse(old_text) if existed else tomlkit.document()
-    except TOMLKitError as error:
-        raise MigrationRefused("R4", f"pyproject.toml: {error}") from None
+    existed, old_text, document = _read_pyproject(root)
     requires_python = document.get("project", {}).get("requires-python")
     if requires_python is None:
         requires_python = f">={resolve_python_version(root, python_version, fallback_python)}"
@@ -218,7 +152,70 @@ def plan_requirements(
     mapper.findings.extend(findings)
     mapper.freeze_files = set(freeze_groups)
     mapper.options.taken_names = _existing_index_names(document)
+    mapped = _map_everything(
+        mapper, classes, freeze_groups, image_constraints, inline_requirements, pip_env_options
+    )
 
+    new_text = render_pyproject(
+        old_text, mapper, _project_name(root, project_name), requires_python
+    )
+    new_document = tomllib.loads(new_text)
+    if USERINFO_RE.search(new_text):
+        raise MigrationRefused("R4", "internal error: a URL credential would reach pyproject.toml")
+    main_freeze = [rel for rel, group in freeze_groups.items() if group == "main"]
+    dev_freeze = [rel for rel, group in freeze_groups.items() if group == "dev"]
+    return RequirementsPlan(
+        pyproject_text=new_text,
+        pyproject_existed=existed,
+        main_files=tuple(mapped.main_files),
+        dev_files=tuple(mapped.dev_files),
+        freeze_file=(main_freeze or dev_freeze or [None])[0],
+        freeze_pins=tuple(mapper.pins),
+        has_dev_group=bool(new_document.get("dependency-groups", {}).get("dev")),
+        coverage=_coverage(graph, mapper, mapped.image_inputs),
+        findings=tuple(located(finding) for finding in mapper.findings),
+        credential_env_vars=tuple(mapper.options.credential_vars),
+        path_sources=tuple(mapper.path_sources),
+        freeze_files=tuple(sorted(freeze_groups)),
+        constraint_files=tuple(mapped.constraint_files),
+        unreferenced_files=tuple(mapped.unreferenced_files),
+        requires_python=str(requires_python),
+    )
+
+
+def _read_pyproject(root: Path) -> tuple[bool, str, TOMLDocument]:
+    """Whether pyproject.toml exists, its text and its document (empty when it does not)."""
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return False, "", tomlkit.document()
+    old_text = pyproject.read_text(encoding="utf-8")
+    try:
+        return True, old_text, tomlkit.parse(old_text)
+    except TOMLKitError as error:
+        raise MigrationRefused("R4", f"pyproject.toml: {error}") from None
+
+
+@dataclass(frozen=True)
+class _MappedFiles:
+    """The files read in each role, and the image's pip inputs, once every line is mapped."""
+
+    main_files: list[str]
+    dev_files: list[str]
+    constraint_files: list[str]
+    unreferenced_files: list[str]
+    image_inputs: list[ImagePipInput]
+
+
+def _map_everything(
+    mapper: RequirementMapper,
+    classes: Classification,
+    freeze_groups: dict[str, str],
+    image_constraints: set[str],
+    inline_requirements: Iterable[InlineRequirement],
+    pip_env_options: Iterable[tuple[str, str, str]],
+) -> _MappedFiles:
+    """Main roots, the image's pip inputs, dev roots, constraint files, then freeze files."""
+    files = mapper.graph.files
     visited: set[str] = set()
     constraint_queue = [rel for rel in sorted(image_constraints) if rel not in freeze_groups]
     for rel in classes.main_roots:
@@ -228,8 +225,8 @@ def plan_requirements(
     for rel in classes.dev_roots:
         if rel not in visited:
             mapper.walk(rel, "dev", visited, constraint_queue)
-    main_files = [rel for rel in graph.files if rel in visited and rel in classes.main]
-    dev_files = [rel for rel in graph.files if rel in visited and rel not in classes.main]
+    main_files = [rel for rel in files if rel in visited and rel in classes.main]
+    dev_files = [rel for rel in files if rel in visited and rel not in classes.main]
     constraint_files: list[str] = []
     for rel in constraint_queue:
         if rel not in visited:
@@ -237,7 +234,7 @@ def plan_requirements(
             mapper.walk(rel, "constraint", visited, constraint_queue)
     for rel in sorted(freeze_groups):
         mapper.read_freeze(rel)
-    unreferenced = [rel for rel in graph.files if rel not in visited and rel not in freeze_groups]
+    unreferenced = [rel for rel in files if rel not in visited and rel not in freeze_groups]
     for rel in unreferenced:
         mapper.findings.append(
             Finding(
@@ -250,33 +247,7 @@ def plan_requirements(
     mapper.options.finish()
     mapper.reconcile_dev_with_main()
     mapper.check_pins_against_direct()
-
-    new_text = render_pyproject(
-        old_text, mapper, _project_name(root, project_name), requires_python
-    )
-    tomllib.loads(new_text)
-    if USERINFO_RE.search(new_text):
-        raise MigrationRefused("R4", "internal error: a URL credential would reach pyproject.toml")
-    coverage = _coverage(graph, mapper, image_inputs)
-    main_freeze = [rel for rel, group in freeze_groups.items() if group == "main"]
-    dev_freeze = [rel for rel, group in freeze_groups.items() if group == "dev"]
-    return RequirementsPlan(
-        pyproject_text=new_text,
-        pyproject_existed=existed,
-        main_files=tuple(main_files),
-        dev_files=tuple(dev_files),
-        freeze_file=(main_freeze or dev_freeze or [None])[0],
-        freeze_pins=tuple(mapper.pins),
-        has_dev_group=bool(tomllib.loads(new_text).get("dependency-groups", {}).get("dev")),
-        coverage=coverage,
-        findings=tuple(located(finding) for finding in mapper.findings),
-        credential_env_vars=tuple(mapper.options.credential_vars),
-        path_sources=tuple(mapper.path_sources),
-        freeze_files=tuple(sorted(freeze_groups)),
-        constraint_files=tuple(constraint_files),
-        unreferenced_files=tuple(unreferenced),
-        requires_python=str(requires_python),
-    )
+    return _MappedFiles(main_files, dev_files, constraint_files, unreferenced, image_inputs)
 
 
 def _coverage(
