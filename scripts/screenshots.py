@@ -16,16 +16,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from textual.app import App  # noqa: E402
+from textual.pilot import Pilot  # noqa: E402
+
 from tests.support.local_index import (  # noqa: E402
     Dist,
     LocalIndex,
     default_catalogue,
     serve_local_index,
 )
+from tests.support.migration_trees import seed  # noqa: E402
 from tests.support.tui_app import settle  # noqa: E402
 from uvtui.core.lock import load_lock  # noqa: E402
 from uvtui.examples import example_project_path  # noqa: E402
 from uvtui.tui.app import UvtuiApp  # noqa: E402
+from uvtui.tui.screens.migrate import Choices, MigrateApp, MigrateScreen  # noqa: E402
 
 SCREENSHOTS = ROOT / "screenshots"
 DISPLAY_NAME = "examples/flask-app"
@@ -37,6 +42,16 @@ SHOTS: tuple[tuple[str, tuple[int, int], Sequence[str]], ...] = (
     ("transitive-outdated", (120, 40), ("t", "o")),
     ("why-werkzeug", (120, 40), ("t", "slash", *"werkzeug", "enter", "w")),
     ("help", (120, 40), ("question_mark",)),
+)
+
+# The migrate wizard on the article's pip layout: (file name, terminal size, keys).
+WIZARD_SHOTS: tuple[tuple[str, tuple[int, int], Sequence[str]], ...] = (
+    ("migrate-found", (120, 40), ()),
+    ("migrate-choices", (120, 40), ("enter",)),
+    ("migrate-diff", (120, 40), ("enter", "enter", "down", "down")),
+    ("migrate-diff-80x24", (80, 24), ("enter", "enter", "down", "down")),
+    ("migrate-lock", (120, 40), ("enter", "enter", "down")),
+    ("migrate-confirm", (120, 40), ("enter", "enter", "a")),
 )
 
 
@@ -54,8 +69,36 @@ async def shoot(
         await pilot.press(*keys)
         app.clear_notifications()
         await settle(pilot)
-        target = SCREENSHOTS / f"{name}.svg"
-        target.write_text(app.export_screenshot(title=f"uvtui {DISPLAY_NAME}"))
+        return save(app, name, DISPLAY_NAME)
+
+
+async def shoot_wizard(
+    project: Path, index: LocalIndex, name: str, size: tuple[int, int], keys: Sequence[str]
+) -> Path:
+    app = MigrateApp(project, env=index.uv_env(), choices=Choices(uv_version="0.13.9"))
+    async with app.run_test(size=size) as pilot:
+        await wizard_settled(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await wizard_settled(pilot)
+        return save(app, name, "migrate")
+
+
+async def wizard_settled(pilot: Pilot) -> None:
+    """Wait until the wizard is not planning (uv locks in a worker)."""
+    while True:
+        await pilot.pause()
+        screen = next(s for s in pilot.app.screen_stack if isinstance(s, MigrateScreen))
+        busy = any(not worker.is_finished for worker in pilot.app.workers)
+        if not busy and not screen.planning and screen.plan is not None:
+            await pilot.pause()
+            return
+        await asyncio.sleep(0.05)
+
+
+def save(app: App, name: str, title: str) -> Path:
+    target = SCREENSHOTS / f"{name}.svg"
+    target.write_text(app.export_screenshot(title=f"uvtui {title}"))
     return target
 
 
@@ -83,6 +126,11 @@ async def main() -> None:
         with serve_local_index(catalogue(project), work / "index") as index:
             for name, size, keys in SHOTS:
                 print(await shoot(project, index, work / "cache", name, size, keys))
+        with serve_local_index(None, work / "wizard-index") as index:
+            for number, (name, size, keys) in enumerate(WIZARD_SHOTS):
+                pip_project = seed(work / f"wizard-{number}" / "pip-app")
+                (pip_project / "expected.Dockerfile").unlink(missing_ok=True)
+                print(await shoot_wizard(pip_project, index, name, size, keys))
 
 
 if __name__ == "__main__":
