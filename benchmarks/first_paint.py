@@ -1,16 +1,31 @@
-"""Time to first paint of the dependency screen vs a minimal Textual app, in one process.
+"""Time to first paint of the dependency screen vs a minimal Textual app, measured two ways.
 
-"First paint" = from constructing the app to the first screen refresh after the panes were
-populated from local files (pyproject.toml and uv.lock parsed, table rows added, lock tree built);
-for the minimal app, to the first refresh after its mount. The index check runs offline against an
-empty cache, so no network is touched. Run: `uv run python benchmarks/first_paint.py`.
+In-process ("first paint" = from constructing the app to the first screen refresh after the
+panes were populated from local files: pyproject.toml and uv.lock parsed, table rows added, lock
+tree built; for the minimal app, one Static, to the first refresh after its mount). Imports are
+done before timing. The index check runs offline against an empty cache.
+
+Terminal (what a user sees): a tmux pane of 120x40 runs `python -m uvtui FIXTURE` or a minimal
+Textual script; the pane is polled until the first table row AND the lock tree's root are on
+screen (for the minimal app: its text), timed from the launch of the process, imports included.
+The package index is a closed port on 127.0.0.1 and the cache an empty temporary directory, so no
+network is involved. The peak RSS of the uvtui process (VmHWM) is read after the index check.
+
+Medians of several runs; ratios to the minimal app measured in the same run.
+Run: `uv run python benchmarks/first_paint.py [--runs N] [--terminal-runs N] [--skip-terminal]`.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import os
+import re
 import resource
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,14 +39,31 @@ from textual.widgets import DataTable, Footer, Static, Tree
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from uvtui.core.lock import load_lock  # noqa: E402
+from uvtui.core.outdated import local_rows  # noqa: E402
+from uvtui.core.project import load_project  # noqa: E402
 from uvtui.tui.app import UvtuiApp  # noqa: E402
 from uvtui.tui.screens.main import MainScreen  # noqa: E402
 from uvtui.tui.widgets.dependency_table import DependencyTable  # noqa: E402
 from uvtui.tui.widgets.lock_tree import LockTree  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
-RUNS = 7
+FIXTURE_NAMES = ("medium-django", "large-data")
 SIZE = (120, 40)
+POLL_SECONDS = 0.005
+TERMINAL_TIMEOUT = 30.0
+MINIMAL_SCRIPT = """\
+from textual.app import App
+from textual.widgets import Static
+
+
+class Minimal(App):
+    def compose(self):
+        yield Static("minimal app painted")
+
+
+Minimal().run()
+"""
 
 
 class MinimalApp(App[None]):
@@ -113,19 +145,20 @@ def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-async def main() -> None:
+async def in_process(runs: int) -> None:
+    print(f"== in-process (App construction -> both panes painted), median of {runs}")
     await paint_reference(MinimalApp)  # warm up imports and Textual's first-run costs
-    minimal = median_ms([await paint_reference(MinimalApp) for _ in range(RUNS)])
-    print(f"minimal Textual app: {minimal:7.1f} ms (median of {RUNS})")
+    minimal = median_ms([await paint_reference(MinimalApp) for _ in range(runs)])
+    print(f"minimal Textual app: {minimal:7.1f} ms")
     await paint_reference(LayoutApp)
-    layout = median_ms([await paint_reference(LayoutApp) for _ in range(RUNS)])
+    layout = median_ms([await paint_reference(LayoutApp) for _ in range(runs)])
     print(f"DataTable+Tree app:  {layout:7.1f} ms  ratio {layout / minimal:4.2f}x (for context)")
     with tempfile.TemporaryDirectory() as cache:
-        for fixture in ("medium-django", "large-data"):
+        for fixture in FIXTURE_NAMES:
             project = FIXTURES / fixture
             await paint_uvtui(project, Path(cache))
             samples = []
-            for _ in range(RUNS):
+            for _ in range(runs):
                 elapsed, rows, packages = await paint_uvtui(project, Path(cache))
                 samples.append(elapsed)
             ms = median_ms(samples)
@@ -133,9 +166,147 @@ async def main() -> None:
                 f"{fixture:<14} uvtui: {ms:7.1f} ms  ratio {ms / minimal:4.2f}x"
                 f"  ({rows} table rows shown, {packages} locked rows)"
             )
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(f"{'':<14} peak RSS so far: {peak:.0f} MiB")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process (all runs): {peak:.0f} MiB")
+
+
+# -- terminal level ---------------------------------------------------------------------------
+
+
+def _closed_port() -> int:
+    """A local port nothing listens on: connections are refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _markers(fixture: Path) -> list[re.Pattern[str]]:
+    """The first table row (name then group: the tree shows name then version) and the tree root."""
+    project = load_project(fixture)
+    rows = [row for row in local_rows(project, load_lock(fixture)) if row.direct]
+    first = min(rows, key=lambda row: row.name)
+    group = ", ".join(first.groups)
+    table_row = re.compile(rf"\b{re.escape(first.name)}\s+{re.escape(group)}")
+    tree_root = re.compile(rf"▼ {re.escape(project.name or fixture.name)}")
+    return [table_row, tree_root]
+
+
+class Tmux:
+    """A private tmux server (its own socket) whose panes run one process each."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.socket = f"uvtui-bench-{os.getpid()}"
+        self.env = env
+        self._run("new-session", "-d", "-s", "idle", "-x", "120", "-y", "40", "sleep 3600")
+
+    def _run(self, *args: str) -> str:
+        command = ["tmux", "-L", self.socket, *args]
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    def launch(self, name: str, command: str) -> None:
+        width, height = SIZE
+        env_args = [item for key, value in self.env.items() for item in ("-e", f"{key}={value}")]
+        self._run(
+            "new-session", "-d", "-s", name, "-x", str(width), "-y", str(height),
+            *env_args, f"exec {command}",
+        )  # fmt: skip
+
+    def screen(self, name: str) -> str:
+        return self._run("capture-pane", "-p", "-t", name)
+
+    def pid(self, name: str) -> int:
+        return int(self._run("list-panes", "-t", name, "-F", "#{pane_pid}").split()[0])
+
+    def kill(self, name: str) -> None:
+        self._run("kill-session", "-t", name)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+def _peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def terminal_paint(
+    tmux: Tmux, command: str, markers: list[re.Pattern[str]], settle: float = 0.0
+) -> tuple[float, float]:
+    """Seconds from launch until every marker is on screen, and the peak RSS after `settle`."""
+    name = f"run{time.monotonic_ns()}"
+    start = time.perf_counter()
+    tmux.launch(name, command)
+    try:
+        while True:
+            screen = tmux.screen(name)
+            if all(marker.search(screen) for marker in markers):
+                elapsed = time.perf_counter() - start
+                break
+            if time.perf_counter() - start > TERMINAL_TIMEOUT:
+                raise RuntimeError(f"no first paint after {TERMINAL_TIMEOUT} s:\n{screen}")
+            time.sleep(POLL_SECONDS)
+        time.sleep(settle)
+        return elapsed, _peak_rss_mib(tmux.pid(name))
+    finally:
+        tmux.kill(name)
+
+
+def terminal(runs: int) -> None:
+    print(f"== terminal (tmux 120x40, process launch -> both panes on screen), median of {runs}")
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch_path = Path(scratch)
+        script = scratch_path / "minimal_app.py"
+        script.write_text(MINIMAL_SCRIPT)
+        env = {
+            "UV_DEFAULT_INDEX": f"http://127.0.0.1:{_closed_port()}/simple",
+            "XDG_CACHE_HOME": str(scratch_path / "cache"),
+            "PYTHONPATH": str(ROOT),
+            "TERM": "xterm-256color",
+        }
+        tmux = Tmux(env)
+        try:
+            minimal_markers = [re.compile("minimal app painted")]
+            minimal_command = f"{python} {script}"
+            terminal_paint(tmux, minimal_command, minimal_markers)  # warm the disk cache
+            minimal = median_ms(
+                [terminal_paint(tmux, minimal_command, minimal_markers)[0] for _ in range(runs)]
+            )
+            print(f"minimal Textual app: {minimal:7.1f} ms")
+            for fixture_name in FIXTURE_NAMES:
+                fixture = FIXTURES / fixture_name
+                command = f"{python} -m uvtui {fixture}"
+                markers = _markers(fixture)
+                terminal_paint(tmux, command, markers)
+                samples, peaks = [], []
+                for _ in range(runs):
+                    elapsed, peak = terminal_paint(tmux, command, markers, settle=1.5)
+                    samples.append(elapsed)
+                    peaks.append(peak)
+                ms = median_ms(samples)
+                print(
+                    f"{fixture_name:<14} uvtui: {ms:7.1f} ms  ratio {ms / minimal:4.2f}x"
+                    f"  peak RSS {max(peaks):.0f} MiB"
+                )
+        finally:
+            tmux.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="in-process runs per app")
+    parser.add_argument("--terminal-runs", type=int, default=5, help="tmux runs per app")
+    parser.add_argument("--skip-terminal", action="store_true", help="in-process only")
+    args = parser.parse_args()
+    asyncio.run(in_process(args.runs))
+    if args.skip_terminal:
+        return
+    if shutil.which("tmux") is None:
+        sys.exit("tmux is not installed: the terminal measure needs it (or --skip-terminal)")
+    terminal(args.terminal_runs)
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -10,9 +10,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from uvtui.core.changes import latest_backup
 from uvtui.tui.config import AppConfig
-from uvtui.tui.screens.help import HelpScreen
 from uvtui.tui.screens.main import MainScreen
 from uvtui.tui.widgets.dependency_table import DependencyTable
 
@@ -65,12 +63,16 @@ class UvtuiApp(App[int]):
         return MainScreen(self.config)
 
     def action_help(self) -> None:
+        from uvtui.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         bindings = [*self.BINDINGS, *MainScreen.BINDINGS, *DependencyTable.BINDINGS]
         self.push_screen(HelpScreen(bindings))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from uvtui.core.changes import latest_backup
+
         yield from super().get_system_commands(screen)
         if not isinstance(screen, MainScreen):
             return

@@ -18,14 +18,10 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from uvtui.core.errors import UvtuiError
 from uvtui.core.index import PackageReleases
 from uvtui.core.outdated import CheckStatus, OutdatedRow, fill_row, local_rows, unknown_row
-from uvtui.core.uvrun import run_uv
 from uvtui.tui.config import AppConfig
 from uvtui.tui.formatting import display_path, is_outdated
 from uvtui.tui.loading import LoadedProject, load
 from uvtui.tui.messages import CheckFinished, DetailsLoaded, LockFinished, RowsChecked
-from uvtui.tui.screens.confirm import ConfirmScreen
-from uvtui.tui.screens.why import WhyScreen
-from uvtui.tui.why import why_installed
 from uvtui.tui.widgets.dependency_table import DependencyTable, row_key
 from uvtui.tui.widgets.details import DetailsPanel
 from uvtui.tui.widgets.header import ProjectHeader
@@ -42,8 +38,14 @@ DETAILS_DELAY = 0.15  # seconds the selection must rest before its summary is fe
 PANE_ACTIONS = {"filter", "toggle_outdated", "toggle_transitive", "toggle_prereleases", "why"}
 
 
+WIDE = 150  # columns from which the tree and details sit beside the table
+
+
 class MainScreen(Screen[None]):
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (150, "-wide")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (WIDE, "-wide")]
+    # Focused while composing: a focus change after the first frame restyles the table, which
+    # makes DataTable throw away every rendered cell.
+    AUTO_FOCUS = "#deps"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", tooltip="Filter packages by name"),
@@ -82,6 +84,10 @@ class MainScreen(Screen[None]):
         return self.loaded.project is not None and self.loaded.error is None
 
     def compose(self) -> ComposeResult:
+        # The breakpoint class Textual would add on the first resize, set before the first
+        # frame: a class change restyles every widget and the table renders all its cells again.
+        wide = self.app.size.width >= WIDE
+        self.update_classes({"-wide": wide, "-narrow": not wide}, update=False)
         yield ProjectHeader(id="header")
         if not self.has_panes:
             yield ProblemPanel(id="problem")
@@ -124,7 +130,8 @@ class MainScreen(Screen[None]):
         table.short_markers = self._short_markers(rows)
         table.set_rows(rows)
         self.query_one(LockTree).show_lock(self.loaded.lock)
-        table.focus()
+        if self.focused is None:
+            table.focus()  # after a reload; the first time AUTO_FOCUS did it
         # After the first paint: the workers import the HTTP stack, which would hold the GIL
         # while the panes are drawn.
         self.call_after_refresh(self._show_selected)
@@ -408,6 +415,9 @@ class MainScreen(Screen[None]):
         )
 
     def action_why(self) -> None:
+        from uvtui.tui.screens.why import WhyScreen
+        from uvtui.tui.why import why_installed
+
         row = self._selected_row()
         if row is None:
             return
@@ -425,6 +435,8 @@ class MainScreen(Screen[None]):
             await self.reload()
 
     def action_lock(self) -> None:
+        from uvtui.tui.screens.confirm import ConfirmScreen
+
         detail = "uv resolves the dependencies and writes uv.lock; pyproject.toml is not changed."
         self.app.push_screen(
             ConfirmScreen(f"Run `uv lock` in {self.path_label}?", detail, "Lock"),
@@ -438,6 +450,8 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="uv", exit_on_error=False)
     def run_uv_lock(self) -> None:
+        from uvtui.core.uvrun import run_uv
+
         args = ["lock", "--offline"] if self.config.offline else ["lock"]
         try:
             run_uv(args, cwd=self.loaded.root, env=self.config.environ, timeout=600, check=True)

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.widgets import DataTable
 
 from uvtui.core.outdated import OutdatedRow
@@ -62,20 +63,26 @@ def _name_cell(row: OutdatedRow, marker: str | None) -> Text:
     return text
 
 
-def _cells(row: OutdatedRow, marker: str | None) -> dict[str, Text | str]:
+def _cells(row: OutdatedRow, marker: str | None) -> dict[str, Text]:
+    # Text, never str: DataTable parses a str cell as markup, which is slow and would eat a
+    # "[...]" in the cell.
     return {
         "name": _name_cell(row, marker),
         "group": Text(_groups(row), style="" if row.groups else "dim italic"),
-        "constraint": row.constraint or Text("(any)", style="dim"),
-        "locked": row.locked or Text("(not locked)", style="dim"),
-        "compatible": row.latest_compatible or "",
-        "latest": row.latest or "",
+        "constraint": Text(row.constraint) if row.constraint else Text("(any)", style="dim"),
+        "locked": Text(row.locked) if row.locked else Text("(not locked)", style="dim"),
+        "compatible": Text(row.latest_compatible or ""),
+        "latest": Text(row.latest or ""),
         "update": update_cell(row),
     }
 
 
-class DependencyTable(DataTable[Text | str]):
-    """Rows are `OutdatedRow`s; the view (filter, sort, toggles) is rebuilt from them on change."""
+class DependencyTable(DataTable[Text]):
+    """Rows are `OutdatedRow`s; the view (filter, sort, toggles) is rebuilt from them on change.
+
+    Column widths are computed here from the cells' lengths (every cell is one line of Text), so
+    DataTable never measures cells by rendering them: that took longer than drawing the table.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "cycle_sort", "Sort", show=False, tooltip="Sort by the next column"),
@@ -103,7 +110,7 @@ class DependencyTable(DataTable[Text | str]):
 
     def _add_columns(self) -> None:
         for column in self.shown_columns:
-            width = UPDATE_WIDTH if column.key == "update" else None
+            width = UPDATE_WIDTH if column.key == "update" else len(column.label)
             self.add_column(column.label, key=column.key, width=width)
 
     def on_resize(self) -> None:
@@ -144,13 +151,17 @@ class DependencyTable(DataTable[Text | str]):
             self.rebuild(keep_scroll=True)
             return
         shown = [key for key in INDEX_COLUMNS if key in self.columns]
+        widened = False
         for row in rows:
             key = row_key(row)
             if key not in self.rows:
                 continue  # filtered out of the view
             cells = _cells(row, None)
             for column_key in shown:
-                self.update_cell(key, column_key, cells[column_key], update_width=True)
+                self.update_cell(key, column_key, cells[column_key])
+                widened |= self._widen(column_key, cells[column_key].cell_len)
+        if widened:
+            self._fit_virtual_size()
 
     def shows(self, row: OutdatedRow) -> bool:
         if not self.include_transitive and not row.direct:
@@ -174,19 +185,41 @@ class DependencyTable(DataTable[Text | str]):
         )
         self.clear()
         self._label_sorted_column()
-        for shown in self.columns.values():
-            # Widths follow what is shown now, not every state the table went through.
-            shown.content_width = shown.label.cell_len
         keys = [column.key for column in self.shown_columns]
+        # Widths follow what is shown now, not every state the table went through.
+        for key in keys:
+            if key != "update":
+                self.columns[key].width = self.columns[key].label.cell_len
         for row in rows:
             marker = self.short_markers.get((row.name, row.locked), row.marker)
             cells = _cells(row, marker)
+            for key in keys:
+                self._widen(key, cells[key].cell_len)
             self.add_row(*(cells[key] for key in keys), key=row_key(row))
         if selected is not None and row_key(selected) in self._rows and self.shows(selected):
             index = self.get_row_index(row_key(selected))
             self.move_cursor(row=index, animate=False, scroll=not keep_scroll)
         if keep_scroll:
             self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False)
+
+    def _widen(self, column_key: str, width: int) -> bool:
+        """Make the column at least ``width`` wide (the update column keeps its fixed width)."""
+        column = self.columns[column_key]
+        if column_key == "update" or width <= column.width:
+            return False
+        column.width = width
+        return True
+
+    def _update_dimensions(self, new_rows: Iterable[object]) -> None:
+        # Replaces DataTable's, which measures every new cell by rendering it: here the widths
+        # are known (see _widen) and every row is one line high.
+        self._fit_virtual_size()
+
+    def _fit_virtual_size(self) -> None:
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        header = self.header_height if self.show_header else 0
+        self.virtual_size = Size(width, self.row_count + header)
+        self.refresh()
 
     def _label_sorted_column(self) -> None:
         arrow = " ▼" if self.sort_reverse else " ▲"
