@@ -128,26 +128,30 @@ class RequirementMapper:
     def _include(
         self, line: RequirementLine, role: str, visited: set[str], constraint_queue: list[str]
     ) -> None:
-        if has_env_var(line.value or ""):
-            self.decide(line, False, None, "W-ENVVAR")
-            self.note("W-ENVVAR", f"-r {line.value} uses an environment variable.", line)
+        target = self._included_file(line, "-r")
+        if target is None:
             return
-        target = resolve_include(self.root, line.path, line.value or "", line.location)
         self.decide(line, True, f"lines of {target}", None)
         if target not in visited:
             self.walk(target, role, visited, constraint_queue)
 
     def _constraint_include(self, line: RequirementLine, constraint_queue: list[str]) -> None:
-        if has_env_var(line.value or ""):
-            self.decide(line, False, None, "W-ENVVAR")
-            self.note("W-ENVVAR", f"-c {line.value} uses an environment variable.", line)
+        target = self._included_file(line, "-c")
+        if target is None:
             return
-        target = resolve_include(self.root, line.path, line.value or "", line.location)
         if target in self.freeze_files:
             self.decide(line, True, PIN_TARGET, "I-FREEZE")
         else:
             self.decide(line, True, CONSTRAINT_TARGET, None)
             constraint_queue.append(target)
+
+    def _included_file(self, line: RequirementLine, flag: str) -> str | None:
+        """The file FLAG (-r or -c) names; None when an environment variable hides it."""
+        if has_env_var(line.value or ""):
+            self.decide(line, False, None, "W-ENVVAR")
+            self.note("W-ENVVAR", f"{flag} {line.value} uses an environment variable.", line)
+            return None
+        return resolve_include(self.root, line.path, line.value or "", line.location)
 
     def _constraint_line(self, line: RequirementLine) -> None:
         if line.kind != "requirement":
