@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import tempfile
 import threading
 import time
@@ -20,16 +19,13 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import (
-    InvalidWheelFilename,
-    canonicalize_name,
-    parse_wheel_filename,
-)
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from uvtui.core.errors import PackageIndexError
 from uvtui.core.index_config import IndexSettings, credential_variables
 from uvtui.core.index_page import PageFile, files_from_json
+from uvtui.core.index_page import version_text as _version_text
 from uvtui.core.project import IndexConfig
 
 if TYPE_CHECKING:
@@ -425,9 +421,10 @@ class _LinkParser(HTMLParser):
             return
         href = self._anchor.get("href") or ""
         filename = "".join(self._text).strip() or unquote(urlsplit(href).path.rsplit("/", 1)[-1])
-        # PEP 503 pages do not carry upload times
-        requires_python = self._anchor.get("data-requires-python")
-        self.files.append((filename, requires_python, "data-yanked" in self._anchor, None))
+        text = _version_text(filename)
+        if text is not None:  # PEP 503 pages do not carry upload times
+            requires_python = self._anchor.get("data-requires-python")
+            self.files.append((text, requires_python, "data-yanked" in self._anchor, None))
         self._anchor = None
 
 
@@ -442,13 +439,11 @@ def _fold(files: list[PageFile]) -> tuple[Release, ...]:
     """One Release per version (ascending), folding that version's files together."""
     by_text: dict[str, list[PageFile]] = {}
     for file in files:
-        text = _version_text(file[0])
-        if text is not None:
-            group = by_text.get(text)
-            if group is None:
-                by_text[text] = [file]
-            else:
-                group.append(file)
+        group = by_text.get(file[0])
+        if group is None:
+            by_text[file[0]] = [file]
+        else:
+            group.append(file)
     by_version: dict[Version, list[PageFile]] = {}
     spelled_twice: list[Version] = []  # e.g. files of both "1.0" and "1.0.0"
     for text, group in by_text.items():
@@ -486,51 +481,6 @@ def _release(version: Version, group: list[PageFile]) -> Release:
         requires_python=requires_python,
         upload_time=min(times, default=None),
     )
-
-
-# The parts of an installable file's name, split the way packaging splits them: a wheel at
-# its 4 or 5 dashes (name, version, [build-]python-abi-platform), an sdist at its last dash.
-_FILENAME = re.compile(
-    r"([^-]*)-([^-]*)-((?:[^-]*-)?[^-]*-[^-]*-[^-]*)\.whl"
-    r"|(.+)-([^-]*)\.(?:tar\.gz|zip)",
-    re.DOTALL,
-)
-
-
-def _version_text(filename: str) -> str | None:
-    """The version part of an installable file's name, when packaging would accept the name.
-
-    The other parts of a wheel name are checked by packaging itself, once per distinct
-    name and per distinct tag part (`_valid_wheel_name`, `_valid_wheel_tags`), which keeps
-    packaging's exact rules at a fraction of its per-file cost; the version part is checked
-    by the caller, once per distinct text. Eggs, .exe installers and other legacy formats
-    are not installable by uv.
-    """
-    match = _FILENAME.fullmatch(filename)
-    if match is None:
-        return None
-    name, text, tags, sdist_name, sdist_text = match.groups()
-    if sdist_name is not None:
-        return sdist_text
-    return text if _valid_wheel_name(name) and _valid_wheel_tags(tags) else None
-
-
-@lru_cache(maxsize=1024)
-def _valid_wheel_name(name: str) -> bool:
-    return _valid_wheel(f"{name}-0-py3-none-any.whl")
-
-
-@lru_cache(maxsize=4096)  # tag parts repeat across projects (cp312-cp312-manylinux_...)
-def _valid_wheel_tags(tags: str) -> bool:
-    return _valid_wheel(f"a-0-{tags}.whl")
-
-
-def _valid_wheel(filename: str) -> bool:
-    try:
-        parse_wheel_filename(filename)
-    except InvalidWheelFilename:
-        return False
-    return True
 
 
 def _version(text: str) -> Version | None:

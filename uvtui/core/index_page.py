@@ -14,21 +14,27 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
+
+from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
 from uvtui.core.errors import PackageIndexError
 
-# filename, Requires-Python (None unless a string), yanked, upload time (None unless a string)
+# An installable file as the fold needs it: the version part of its name (see
+# `version_text`), Requires-Python (None unless a string), yanked, upload time (None unless a
+# string). Files without an installable name are left out.
 PageFile = tuple[str, str | None, bool, str | None]
 
 _HEAD = '{"files": ['
-# One file object as PyPI writes it. Strings are matched as `"[^"]*"`, which is exact for
-# pages without backslashes and control characters (checked per page, much faster than
-# checking per string).
+# One file object as PyPI writes it, and the separator after it (before the next object or
+# the end of the array). Strings are matched as `"[^"]*"`, which is exact for pages without
+# backslashes and control characters (checked per page, much faster than per string).
 _FILE = re.compile(
     r'\{"filename": "([^"]*)", "hashes": \{(?:"[^"]*": "[^"]*"(?:, "[^"]*": "[^"]*")*)?\}, '
     r'"requires-python": (?:null|"([^"]*)"), "size": (?:0|[1-9][0-9]*), '
     r'"upload-time": "([^"]*)", "url": "[^"]*", "yanked": (false|true|"[^"]*")\}'
+    r"(?:, (?=\{)|(?=\]))"
 )
 _CONTROL_CHARACTERS = bytes(range(32))
 
@@ -51,21 +57,16 @@ def _scan(content: bytes) -> list[PageFile] | None:
         return None
     if not text.startswith(_HEAD):
         return None
-    files: list[PageFile] = []
-    expected = len(_HEAD)
-    separator = ""
-    for match in _FILE.finditer(text, expected):
-        if (
-            match.start() != expected + len(separator)
-            or text[expected : match.start()] != separator
-        ):
-            return None
-        filename, requires_python, upload_time, yanked = match.groups()
-        files.append((filename, requires_python, yanked != "false", upload_time))
-        expected, separator = match.end(), ", "
-    if not text.startswith("], ", expected) or not _valid_rest(text[expected + 3 :]):
+    # each match starts where the previous one ended: the objects tile the array
+    matches = list(iter(_FILE.scanner(text, len(_HEAD)).match, None))
+    end = matches[-1].end() if matches else len(_HEAD)
+    if not text.startswith("], ", end) or not _valid_rest(text[end + 3 :]):
         return None
-    return files
+    return [
+        (version, requires_python, yanked != "false", upload_time)
+        for filename, requires_python, upload_time, yanked in map(re.Match.groups, matches)
+        if (version := version_text(filename)) is not None
+    ]
 
 
 def _valid_rest(rest: str) -> bool:
@@ -91,16 +92,62 @@ def _load(content: bytes) -> list[PageFile]:
         raise PackageIndexError("index returned invalid JSON") from None
     if not all(isinstance(file, dict) and "filename" in file for file in files):
         raise PackageIndexError("index returned invalid JSON")
-    return [_page_file(file) for file in files]
+    return [page_file for file in files if (page_file := _page_file(file)) is not None]
 
 
-def _page_file(file: dict[str, Any]) -> PageFile:
+def _page_file(file: dict[str, Any]) -> PageFile | None:
+    text = version_text(str(file["filename"]))
+    if text is None:
+        return None
     requires_python = file.get("requires-python")
     yanked = file.get("yanked")
     upload_time = file.get("upload-time")
     return (
-        str(file["filename"]),
+        text,
         requires_python if isinstance(requires_python, str) else None,
         yanked is True or isinstance(yanked, str),
         upload_time if isinstance(upload_time, str) else None,
     )
+
+
+def version_text(filename: str) -> str | None:
+    """The version part of an installable file's name, when packaging would accept the name.
+
+    Split the way packaging splits names: a wheel at its 4 or 5 dashes (name, version,
+    [build-]python-abi-platform), an sdist at its last dash. The other parts of a wheel
+    name are checked by packaging itself, once per distinct name and per distinct tag part
+    (which also checks the number of dashes); that keeps packaging's exact rules at a
+    fraction of its per-file cost. The version part is checked by the caller, once per
+    distinct text. Eggs, .exe installers and other legacy formats are not installable by uv.
+    """
+    if filename.endswith(".whl"):
+        parts = filename[:-4].split("-", 2)
+        if len(parts) == 3 and _valid_wheel_name(parts[0]) and _valid_wheel_tags(parts[2]):
+            return parts[1]
+        return None
+    if filename.endswith(".tar.gz"):
+        stem = filename[:-7]
+    elif filename.endswith(".zip"):
+        stem = filename[:-4]
+    else:
+        return None
+    name, dash, version = stem.rpartition("-")
+    return version if dash and name else None
+
+
+@lru_cache(maxsize=1024)
+def _valid_wheel_name(name: str) -> bool:
+    return _valid_wheel(f"{name}-0-py3-none-any.whl")
+
+
+@lru_cache(maxsize=4096)  # tag parts repeat across projects (cp312-cp312-manylinux_...)
+def _valid_wheel_tags(tags: str) -> bool:
+    return _valid_wheel(f"a-0-{tags}.whl")
+
+
+def _valid_wheel(filename: str) -> bool:
+    try:
+        parse_wheel_filename(filename)
+    except InvalidWheelFilename:
+        return False
+    return True
