@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from uvtui.core.findings import Finding, Level
 from uvtui.core.index_names import credential_env_vars, index_name_for
+from uvtui.core.line_decisions import LineDecisions
 from uvtui.core.requirements import RequirementLine, has_env_var
 from uvtui.core.url_credentials import redact, strip_userinfo
 
@@ -37,24 +38,14 @@ class MappedIndex:
 class PipOptionMapper:
     """Collects the settings and indexes pip options ask for; one instance per plan."""
 
-    def __init__(
-        self,
-        findings: list[Finding],
-        decisions: dict[tuple[str, int], tuple[bool, str | None, str | None]],
-    ) -> None:
-        self.findings = findings
-        self.decisions = decisions
+    def __init__(self, record: LineDecisions) -> None:
+        self.record = record
         self.indexes: list[MappedIndex] = []
         self.trusted: list[str] = []
         self.tool_uv: dict[str, object] = {}
         self.credential_vars: list[str] = []
         self.option_results: dict[tuple[str, int], list[_OptionResult]] = {}
         self.taken_names: list[str] = []  # names of indexes already in pyproject.toml
-
-    def note(
-        self, code: str, message: str, line: RequirementLine, level: Level = Level.WARNING
-    ) -> None:
-        self.findings.append(Finding(code, message, level, line.path, line.line))
 
     def map_options(self, line: RequirementLine, options: Iterable[tuple[str, str | None]]) -> None:
         results = [self._option(name, value, line) for name, value in options]
@@ -68,31 +59,31 @@ class PipOptionMapper:
             self.trusted.append(value)
             return _OptionResult(False, None, "W-TRUSTED-HOST", trusted_host=value)
         if name == "--no-index":
-            self.note(
+            self.record.note(
                 "W-NO-INDEX", "--no-index is not carried; uv uses the configured indexes.", line
             )
             return _OptionResult(False, None, "W-NO-INDEX")
         if name == "--pre":
             self.tool_uv["prerelease"] = "allow"
-            self.note(
+            self.record.note(
                 "W-PRE-GLOBAL", '--pre becomes prerelease = "allow" for the whole resolution.', line
             )
             return _OptionResult(True, "[tool.uv].prerelease", "W-PRE-GLOBAL")
         if name == "--require-hashes":
-            self.note(
+            self.record.note(
                 "I-HASH", "--require-hashes dropped: uv.lock records hashes.", line, Level.INFO
             )
             return _OptionResult(False, None, "I-HASH")
         if name in {"--only-binary", "--no-binary"}:
             return self._binary_option(name, value, line)
-        self.note("W-OPTION", f"{name} is not carried.", line)
+        self.record.note("W-OPTION", f"{name} is not carried.", line)
         return _OptionResult(False, None, "W-OPTION")
 
     def _binary_option(self, name: str, value: str, line: RequirementLine) -> _OptionResult:
         key = "no-build" if name == "--only-binary" else "no-binary"
         packages = [item.strip() for item in value.split(",") if item.strip()]
         if ":none:" in packages or not packages:
-            self.note("W-OPTION", f"{name} {value} is not carried.", line)
+            self.record.note("W-OPTION", f"{name} {value} is not carried.", line)
             return _OptionResult(False, None, "W-OPTION")
         if ":all:" in packages:
             self.tool_uv[key] = True
@@ -105,7 +96,7 @@ class PipOptionMapper:
     def _index_option(self, name: str, value: str, line: RequirementLine) -> _OptionResult:
         url, had_credentials = strip_userinfo(value)
         if has_env_var(url):
-            self.note(
+            self.record.note(
                 "W-ENVVAR",
                 f"{name} {redact(value)} uses an environment variable; not carried.",
                 line,
@@ -117,7 +108,7 @@ class PipOptionMapper:
         code = None
         if name == "--extra-index-url":
             code = "W-INDEX-STRATEGY"
-            self.note(
+            self.record.note(
                 "W-INDEX-STRATEGY",
                 f"index {index.name}: uv takes a package from the first index that has it, "
                 "while pip merged all indexes.",
@@ -129,7 +120,7 @@ class PipOptionMapper:
             for variable in (username, password):
                 if variable not in self.credential_vars:
                     self.credential_vars.append(variable)
-            self.note(
+            self.record.note(
                 "W-INDEX-CRED",
                 f"credentials removed from index {index.name}; set {username} and {password}.",
                 line,
@@ -144,7 +135,7 @@ class PipOptionMapper:
                 return index
         if default and any(index.default for index in self.indexes):
             default = False
-            self.note(
+            self.record.note(
                 "W-INDEX-STRATEGY",
                 f"a second --index-url {url} is added as an extra index.",
                 line,
@@ -171,7 +162,7 @@ class PipOptionMapper:
             decided = [self._trusted_host(key, r, hosts) if r.trusted_host else r for r in results]
             targets = [r.target for r in decided if r.target]
             codes = [r.code for r in decided if r.code]
-            self.decisions[key] = (
+            self.record.decisions[key] = (
                 any(r.carried for r in decided),
                 "; ".join(targets) or None,
                 codes[0] if codes else None,
@@ -187,7 +178,7 @@ class PipOptionMapper:
             if carried
             else "not the host of a carried index; nothing written."
         )
-        self.findings.append(
+        self.record.findings.append(
             Finding("W-TRUSTED-HOST", f"--trusted-host {host}: {outcome}", path=key[0], line=key[1])
         )
         target = "[tool.uv].allow-insecure-host" if carried else None

@@ -1,29 +1,26 @@
-"""Requirement lines and pip options -> pyproject.toml targets, a decision per line (spec §3.1)."""
+"""Requirement files -> dependency groups, constraints and freeze pins, a decision per line (§3.1).
+
+Options go to pip_option_mapping, -e/path/URL/VCS lines to requirement_sources; duplicates are
+merged here, and a dev copy of a main dependency is kept only when it is stricter.
+"""
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
-from packaging.requirements import InvalidRequirement, Requirement
+from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 from uvtui.core.findings import Finding, Level, MigrationRefused
-from uvtui.core.local_packages import local_package_name, package_name_from_filename
+from uvtui.core.line_decisions import LineDecisions
 from uvtui.core.pip_option_mapping import PipOptionMapper
-from uvtui.core.requirements import (
-    VCS_PREFIXES,
-    RequirementGraph,
-    RequirementLine,
-    has_env_var,
-    resolve_include,
-)
+from uvtui.core.requirement_sources import SourceMapper
+from uvtui.core.requirements import RequirementGraph, RequirementLine, has_env_var, resolve_include
 from uvtui.core.specifier_overlap import exact_pin, specifier_narrows, specifiers_overlap
-from uvtui.core.url_credentials import USERINFO_RE, redact, strip_userinfo
+from uvtui.core.url_credentials import USERINFO_RE, redact
 
 MAIN_TARGET = "[project].dependencies"
 DEV_TARGET = "[dependency-groups].dev"
@@ -81,33 +78,19 @@ class MappedDependency:
         return f"{self.name}{extras}{specifier}{marker}"
 
 
-class RequirementMapper:
+class RequirementMapper(LineDecisions):
     """Accumulates the mapping of every line; one instance per plan."""
 
     def __init__(self, root: Path, graph: RequirementGraph) -> None:
+        super().__init__(list(graph.findings))
         self.root = root
         self.graph = graph
-        self.findings: list[Finding] = list(graph.findings)
-        self.decisions: dict[tuple[str, int], tuple[bool, str | None, str | None]] = {}
         self.groups: dict[str, list[MappedDependency]] = {"main": [], "dev": []}
         self.constraints: list[str] = []
-        self.path_sources: list[str] = []
         self.pins: list[FreezePin] = []
         self.freeze_files: set[str] = set()
-        self.options = PipOptionMapper(self.findings, self.decisions)
-
-    # -- findings and decisions
-
-    def note(
-        self, code: str, message: str, where: RequirementLine | None, level: Level = Level.WARNING
-    ) -> None:
-        path, line = (where.path, where.line) if where else (None, None)
-        self.findings.append(Finding(code, message, level, path, line))
-
-    def decide(
-        self, line: RequirementLine, carried: bool, target: str | None, code: str | None
-    ) -> None:
-        self.decisions[(line.path, line.line)] = (carried, target, code)
+        self.options = PipOptionMapper(self)
+        self.sources = SourceMapper(root, self)
 
     # -- walking files
 
@@ -195,154 +178,31 @@ class RequirementMapper:
             dependency = self._plain_dependency(line, line.requirement, text)
             code = None
         else:
-            built = self._sourced_dependency(line)
-            if built is None:
+            sourced = self.sources.map(line)
+            if sourced is None:
                 return
-            dependency, code = built
+            dependency = _dependency(
+                line,
+                sourced.requirement,
+                key_marker=sourced.marker or "",
+                marker=sourced.marker,
+                source=sourced.source,
+            )
+            code = sourced.code
         target, duplicate_code = self.add_dependency(group, dependency, line)
         self.decide(line, True, target, code or duplicate_code)
 
     def _plain_dependency(
         self, line: RequirementLine, requirement: Requirement, text: str
     ) -> MappedDependency:
-        marker = _marker_text(text) if requirement.marker else None
-        return MappedDependency(
-            name=requirement.name,
-            key=(canonicalize_name(requirement.name), str(requirement.marker or "")),
-            extras=set(requirement.extras),
+        return _dependency(
+            line,
+            requirement,
+            key_marker=str(requirement.marker or ""),
+            marker=_marker_text(text) if requirement.marker else None,
             parts=_specifier_parts(text),
-            marker=marker,
-            source=None,
-            comment=redact(line.comment) if line.comment else None,
-            origin=line.location,
-            lines=[(line.path, line.line)],
             text=text,
         )
-
-    def _sourced_dependency(
-        self, line: RequirementLine
-    ) -> tuple[MappedDependency, str | None] | None:
-        """-e, paths, URLs and VCS lines: a bare name plus a [tool.uv.sources] entry."""
-        requirement = line.requirement
-        target_text = requirement.url if requirement else line.requirement_text
-        marker = str(requirement.marker) if requirement and requirement.marker else None
-        if requirement is None:
-            target_text, marker = _split_url_marker(line.requirement_text)
-        code: str | None = None
-        path_extras = None
-        url_part, _, fragment = (target_text or "").partition("#")
-        egg = _fragment(fragment).get("egg")
-        if target_text.startswith(VCS_PREFIXES):
-            source = self._vcs_source(line, target_text)
-            if source is None:
-                return None
-            if line.kind == "editable":
-                code = "W-EDITABLE-VCS"
-                self.note("W-EDITABLE-VCS", "editable VCS install becomes non-editable.", line)
-        elif re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", target_text) and not target_text.startswith(
-            "file:"
-        ):
-            url, had_credentials = strip_userinfo(url_part)
-            if had_credentials:
-                code = "W-URL-CRED"
-                self._url_credentials(line)
-            source = {"url": url}
-            if egg is None:
-                egg = package_name_from_filename(posixpath.basename(urlsplit(url).path))
-        else:
-            # pip accepts extras after a local path: `-e ./libs/shared[redis]`
-            path_extras = re.match(r"^(.*?)(\[[^\]]*\])$", url_part)
-            if path_extras:
-                url_part = path_extras.group(1)
-            source = self._path_source(line, url_part)
-            if source is None:
-                return None
-        name_text = requirement.name if requirement else egg
-        local = source.get("path")
-        if name_text is None and local:
-            name_text = local_package_name(self.root, posixpath.normpath(local), line.location)
-            if path_extras:
-                name_text += path_extras.group(2)
-        if name_text is None:
-            raise MigrationRefused(
-                "R4", f"{line.location}: cannot tell the package name of {redact(target_text)}"
-            )
-        try:
-            egg_req = Requirement(name_text) if requirement is None else requirement
-        except InvalidRequirement:
-            raise MigrationRefused(
-                "R4", f"{line.location}: {name_text!r} is not a package name"
-            ) from None
-        extras = set(egg_req.extras)
-        dependency = MappedDependency(
-            name=egg_req.name,
-            key=(canonicalize_name(egg_req.name), marker or ""),
-            extras=extras,
-            parts=[],
-            marker=marker,
-            source=source,
-            comment=redact(line.comment) if line.comment else None,
-            origin=line.location,
-            lines=[(line.path, line.line)],
-        )
-        return dependency, code
-
-    def _url_credentials(self, line: RequirementLine) -> None:
-        self.note(
-            "W-URL-CRED",
-            "credentials removed from a URL; uv reads them from git or netrc configuration.",
-            line,
-        )
-
-    def _vcs_source(self, line: RequirementLine, url: str) -> dict | None:
-        if not url.startswith("git+"):
-            self.decide(line, False, None, "W-OPTION")
-            self.note("W-OPTION", "only git VCS URLs can be carried to uv.", line)
-            return None
-        base, _, fragment = url[4:].partition("#")
-        parts = urlsplit(base)
-        path, rev = parts.path, None
-        if "@" in path:
-            path, rev = path.rsplit("@", 1)
-        clean, had_credentials = strip_userinfo(
-            urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")), keep_ssh_user=True
-        )
-        if had_credentials:
-            self._url_credentials(line)
-        source: dict = {"git": clean}
-        if rev:
-            source["rev"] = rev
-        subdirectory = _fragment(fragment).get("subdirectory")
-        if subdirectory:
-            source["subdirectory"] = subdirectory
-        return source
-
-    def _path_source(self, line: RequirementLine, target: str) -> dict | None:
-        if target.startswith("file:"):
-            target = unquote(urlsplit(target).path) if target.startswith("file://") else target[5:]
-        relative = target
-        if posixpath.isabs(target):
-            try:
-                relative = Path(target).resolve().relative_to(self.root.resolve()).as_posix()
-            except ValueError:
-                relative = target
-        relative = posixpath.normpath(relative) if not posixpath.isabs(relative) else relative
-        if relative == ".":
-            self.decide(line, False, None, "W-SELF-INSTALL")
-            self.note(
-                "W-SELF-INSTALL",
-                "installing the project itself is not a dependency (see the Dockerfile plan).",
-                line,
-            )
-            return None
-        outside = posixpath.isabs(relative) or relative.startswith("../")
-        written = relative if outside else f"./{relative}"
-        source: dict = {"path": written}
-        if line.kind == "editable":
-            source["editable"] = True
-        if not posixpath.isabs(relative) and relative not in self.path_sources:
-            self.path_sources.append(relative)
-        return source
 
     def add_dependency(
         self, group: str, dependency: MappedDependency, line: RequirementLine
@@ -480,17 +340,6 @@ class RequirementMapper:
                     )
 
 
-def _fragment(fragment: str) -> dict[str, str]:
-    return {key: values[0] for key, values in parse_qs(fragment).items() if values}
-
-
-def _split_url_marker(text: str) -> tuple[str, str | None]:
-    match = re.search(r"\s;", text)
-    if not match:
-        return text.strip(), None
-    return text[: match.start()].strip(), text[match.end() :].strip() or None
-
-
 def _specifier_parts(requirement_text: str) -> list[str]:
     """Specifier clauses as written: `requests >= 2, <3 ; m` -> ['>= 2', '<3']."""
     head = requirement_text.split(";", 1)[0]
@@ -502,3 +351,27 @@ def _specifier_parts(requirement_text: str) -> list[str]:
 def _marker_text(requirement_text: str) -> str | None:
     match = re.search(r";(.*)$", requirement_text)
     return match.group(1).strip() or None if match else None
+
+
+def _dependency(
+    line: RequirementLine,
+    requirement: Requirement,
+    *,
+    key_marker: str,
+    marker: str | None,
+    parts: list[str] | None = None,
+    source: dict | None = None,
+    text: str = "",
+) -> MappedDependency:
+    return MappedDependency(
+        name=requirement.name,
+        key=(canonicalize_name(requirement.name), key_marker),
+        extras=set(requirement.extras),
+        parts=parts or [],
+        marker=marker,
+        source=source,
+        comment=redact(line.comment) if line.comment else None,
+        origin=line.location,
+        lines=[(line.path, line.line)],
+        text=text,
+    )

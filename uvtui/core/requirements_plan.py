@@ -2,9 +2,9 @@
 
 The plan is a value: the new pyproject text, the freeze pins used only while locking, a coverage
 entry for every logical line read, and findings. Nothing is written here. The work is done by
-migration_preconditions (refusals before planning), requirement_roles (§2), requirement_mapping,
-pip_option_mapping and image_pip_inputs (§3.1) and pyproject_render (§3.2); this module runs
-them in order and keeps the names other modules import.
+migration_preconditions (refusals before planning), requirement_roles (§2), requirement_mapping
+with requirement_sources, pip_option_mapping and image_pip_inputs (§3.1), and pyproject_render
+(§3.2); this module runs them in order and keeps the names other modules import.
 """
 
 from __future__ import annotations
@@ -175,7 +175,7 @@ def plan_requirements(
         coverage=_coverage(graph, mapper, mapped.image_inputs),
         findings=tuple(located(finding) for finding in mapper.findings),
         credential_env_vars=tuple(mapper.options.credential_vars),
-        path_sources=tuple(mapper.path_sources),
+        path_sources=tuple(mapper.sources.path_sources),
         freeze_files=tuple(sorted(freeze_groups)),
         constraint_files=tuple(mapped.constraint_files),
         unreferenced_files=tuple(mapped.unreferenced_files),
