@@ -106,6 +106,6 @@ def test_run_script_shortcuts_are_suggested(tmp_path: Path) -> None:
 
 def test_run_script_calling_the_old_install_script_is_suggested() -> None:
     seed = Path(__file__).parent.parent / "fixtures" / "pip-projects" / "flask-seed"
-    found = {(f.location, f.message.split(" ", 1)[1]) for f in find_pip_callers(seed)}
+    found = {(f.location, f.message) for f in find_pip_callers(seed)}
     assert ("run:10", "calls bin/pip3-install; call `bin/uv-install` instead.") in found
     assert any(location.startswith("bin/pip3-install:") for location, _ in found)

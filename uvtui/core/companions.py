@@ -140,7 +140,7 @@ def find_pip_callers(root: Path) -> tuple[Finding, ...]:
             findings.append(
                 Finding(
                     "S-PIP-CALLER",
-                    f"{rel}:{number} {_suggestion(rel, script, line)}",
+                    _suggestion(rel, script, line),
                     Level.SUGGESTION,
                     rel,
                     number,
@@ -167,7 +167,7 @@ def find_run_script_shortcuts(root: Path) -> tuple[Finding, ...]:
         "uv:outdated": "add `uv:outdated` running `uv tree --outdated --depth 1`",
     }
     return tuple(
-        Finding("S-RUN-SHORTCUT", f"run: {hint}.", Level.SUGGESTION, "run")
+        Finding("S-RUN-SHORTCUT", f"{hint[0].upper()}{hint[1:]}.", Level.SUGGESTION, "run")
         for name, hint in wanted.items()
         if not re.search(rf"(?m)^\s*(?:function\s+)?{re.escape(name)}(?=\s|\(|\{{)", text)
     )
