@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from uvtui.core.index import PackageReleases
-from uvtui.core.outdated import OutdatedRow
+if TYPE_CHECKING:
+    from uvtui.core.index import PackageReleases
+    from uvtui.core.outdated import OutdatedRow
 
 
 @dataclass

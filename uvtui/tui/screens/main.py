@@ -16,7 +16,6 @@ from textual.widgets import DataTable, Footer, Input, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from uvtui.core.errors import UvtuiError
-from uvtui.core.index import PackageReleases
 from uvtui.core.outdated import CheckStatus, OutdatedRow, fill_row, local_rows, unknown_row
 from uvtui.tui.config import AppConfig
 from uvtui.tui.formatting import display_path, is_outdated
@@ -30,7 +29,7 @@ from uvtui.tui.widgets.problem import ProblemPanel, error_text, pip_project_text
 from uvtui.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
-    from uvtui.core.index import IndexClient
+    from uvtui.core.index import IndexClient, PackageReleases
 
 BATCH_SECONDS = 0.1  # index answers are posted to the UI at most this often
 DETAILS_DELAY = 0.15  # seconds the selection must rest before its summary is fetched
@@ -198,6 +197,8 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="outdated", exit_on_error=False)
     def check_index(self, pending: list[OutdatedRow], allow_prereleases: bool) -> None:
+        from uvtui.core.index import PackageReleases
+
         worker = get_current_worker()
         by_name: dict[str, list[OutdatedRow]] = {}
         for row in pending:

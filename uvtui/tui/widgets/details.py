@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from uvtui.core.index import PackageReleases
-from uvtui.core.lock import Lockfile
-from uvtui.core.outdated import OutdatedRow
 from uvtui.tui.formatting import update_cell
+
+if TYPE_CHECKING:
+    from uvtui.core.index import PackageReleases
+    from uvtui.core.lock import Lockfile
+    from uvtui.core.outdated import OutdatedRow
 
 VERSIONS_SHOWN = 15
 
