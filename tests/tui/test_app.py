@@ -384,3 +384,36 @@ async def test_details_marks_prereleases(shop: Path, make_app) -> None:
         text = plain(screen.query_one("#details-body"))
         assert "3.0a1" in text.split("Versions")[1].splitlines()[1]
         assert "pre-release" in text
+
+
+async def test_first_frame_layout_and_focus(shop: Path, make_app) -> None:
+    """Wide terminals put tree and details beside the table from the first frame on; resizing
+    switches the layout; the table has the focus from the start."""
+    app = make_app(shop)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = app.screen_stack[0]
+        assert isinstance(screen, MainScreen)
+        assert screen.has_class("-wide") and not screen.has_class("-narrow")
+        assert isinstance(screen.focused, DependencyTable)
+        table, tree = screen.query_one(DependencyTable), screen.query_one(LockTree)
+        await pilot.pause()
+        assert table.region.y == tree.region.y  # side by side
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert screen.has_class("-narrow") and not screen.has_class("-wide")
+        assert tree.region.y > table.region.y  # below the table
+        await settle(pilot)
+
+
+async def test_column_widths_fit_cells_after_answers(shop: Path, make_app) -> None:
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        table = screen.query_one(DependencyTable)
+        await pilot.press("t")
+        for key, column in table.columns.items():
+            widest = max(cell.cell_len for cell in table.get_column(key))
+            if key.value == "update":
+                assert column.width >= widest
+            else:
+                assert column.width == max(widest, column.label.cell_len)
+        assert table.get_cell(row_key(table.visible_rows[0]), "latest").cell_len > 0
