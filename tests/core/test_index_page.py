@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from uvtui.core.errors import PackageIndexError
+from uvtui.core.index import _fold, _release_from_row, _release_to_row
 from uvtui.core.index_page import _load, _scan, files_from_json
 
 
@@ -130,3 +131,26 @@ def test_errors_keep_their_reasons() -> None:
         "index speaks an unsupported simple API version"
     )
     assert files_from_json(variants["escaped filename"])[0][0] == "1.0"
+
+
+def test_cache_rows_of_a_fold_load_back_as_the_same_releases() -> None:
+    files = [
+        *_FILES,
+        _file("demo-1.0.0.tar.gz", **{"requires-python": ">= 3.8 , <4"}),  # 1.0 spelled twice
+        _file("demo-3.0.tar.gz", **{"requires-python": "not a specifier"}),
+        _file("demo-3.0-py3-none-any.whl", **{"requires-python": "  "}),
+    ]
+    releases, rows = _fold(files_from_json(_pypi_bytes(_page(files))))
+    loaded = tuple(_release_from_row(row) for row in rows)
+    assert loaded == releases
+    assert [str(release.version) for release in loaded] == [
+        "1.0",
+        "1.1",
+        "1.2",
+        "2.0",
+        "2.0.2",
+        "3.0",
+    ]
+    assert [_release_from_row(_release_to_row(release)) for release in releases] == list(loaded)
+    assert rows[0] == ["1.0", False, ">=3.9", "2024-01-01T00:00:00+00:00"]
+    assert rows[-1][2] is None

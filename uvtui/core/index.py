@@ -85,6 +85,7 @@ class _CacheEntry:
     etag: str | None
     last_modified: str | None
     releases: tuple[Release, ...] | None  # None: the index does not have the package (404)
+    rows: list[_Row] | None = None  # the releases as cache rows, when the fold made them
 
 
 class IndexClient:
@@ -207,12 +208,13 @@ class IndexClient:
             self._cache.store(index.url, name, _CacheEntry(time.time(), None, None, None))
             return None
         _raise_for_status(response, index)
-        releases = _fold(_parse_page(response))
+        releases, rows = _fold(_parse_page(response))
         entry = _CacheEntry(
             time.time(),
             response.headers.get("ETag"),
             response.headers.get("Last-Modified"),
             releases,
+            rows,
         )
         self._cache.store(index.url, name, entry)
         return releases
@@ -314,7 +316,9 @@ class _DiskCache:
             return None
 
     def store(self, index_url: str, name: str, entry: _CacheEntry) -> None:
-        rows = None if entry.releases is None else [_release_to_row(r) for r in entry.releases]
+        rows = entry.rows
+        if rows is None and entry.releases is not None:
+            rows = [_release_to_row(release) for release in entry.releases]
         data = {
             "format": _CACHE_FORMAT,
             "index_url": index_url,
@@ -340,7 +344,11 @@ class _DiskCache:
         return self._directory / index_key / f"{name}.json"
 
 
-def _release_to_row(release: Release) -> list[object]:
+# A release in the cache: version, yanked, Requires-Python, upload time (ISO 8601)
+_Row = list[object]
+
+
+def _release_to_row(release: Release) -> _Row:
     return [
         str(release.version),
         release.yanked,
@@ -349,7 +357,7 @@ def _release_to_row(release: Release) -> list[object]:
     ]
 
 
-def _release_from_row(row: list[object]) -> Release:
+def _release_from_row(row: _Row) -> Release:
     version, yanked, requires_python, upload_time = row
     return Release(
         version=_known_version(str(version)),
@@ -435,8 +443,9 @@ def _files_from_html(text: str) -> list[PageFile]:
     return parser.files
 
 
-def _fold(files: list[PageFile]) -> tuple[Release, ...]:
-    """One Release per version (ascending), folding that version's files together."""
+def _fold(files: list[PageFile]) -> tuple[tuple[Release, ...], list[_Row]]:
+    """One Release per version (ascending), folding that version's files together, and
+    each as a cache row (from the texts on the page: cheaper than `_release_to_row`)."""
     by_text: dict[str, list[PageFile]] = {}
     for file in files:
         group = by_text.get(file[0])
@@ -459,28 +468,30 @@ def _fold(files: list[PageFile]) -> tuple[Release, ...]:
         position = {id(file): index for index, file in enumerate(files)}
         for version in spelled_twice:
             by_version[version].sort(key=lambda file: position[id(file)])
-    return tuple(_release(version, by_version[version]) for version in sorted(by_version))
+    folded = [_release(version, by_version[version]) for version in sorted(by_version)]
+    return tuple(release for release, _ in folded), [row for _, row in folded]
 
 
-def _release(version: Version, group: list[PageFile]) -> Release:
+def _release(version: Version, group: list[PageFile]) -> tuple[Release, _Row]:
     """The release of one version's files: yanked only if all are, Requires-Python of the
     first installable file that states a valid one, earliest upload time."""
     installable = [file for file in group if not file[2]]
-    requires_python = None
+    requires_python = requires_python_text = None
     for _, text, _, _ in installable or group:
         if text is not None and (requires_python := _specifier(text)) is not None:
+            requires_python_text = text
             break
     times = [
         moment
         for _, _, _, text in group
         if text is not None and (moment := _timestamp(text)) is not None
     ]
-    return Release(
-        version=version,
-        yanked=not installable,
-        requires_python=requires_python,
-        upload_time=min(times, default=None),
-    )
+    upload_time = min(times, default=None)
+    release = Release(version, not installable, requires_python, upload_time)
+    # group[0] is the first file of the spelling that made `version`
+    upload_text = None if upload_time is None else upload_time.isoformat()
+    row = [group[0][0], not installable, requires_python_text, upload_text]
+    return release, row
 
 
 def _version(text: str) -> Version | None:
