@@ -129,8 +129,7 @@ class MainScreen(Screen[None]):
         table.short_markers = self._short_markers(rows)
         table.set_rows(rows)
         self.query_one(LockTree).show_lock(self.loaded.lock)
-        if self.focused is None:
-            table.focus()  # after a reload; the first time AUTO_FOCUS did it
+        table.focus()  # after a reload; the first time AUTO_FOCUS already did it (no-op then)
         # After the first paint: the workers import the HTTP stack, which would hold the GIL
         # while the panes are drawn.
         self.call_after_refresh(self._show_selected)
