@@ -64,6 +64,31 @@ class Minimal(App):
 
 Minimal().run()
 """
+LAYOUT_SCRIPT = """\
+from textual.app import App
+from textual.widgets import DataTable, Footer, Static, Tree
+
+
+class Layout(App):
+    def compose(self):
+        yield Static("header")
+        yield DataTable()
+        yield Tree("layout root")
+        yield Footer()
+
+    def on_mount(self):
+        table = self.query_one(DataTable)
+        table.add_columns(*"abcdefg")
+        for row in range(32):
+            table.add_row(*(f"cell {row}.{column}" for column in range(7)))
+        tree = self.query_one(Tree)
+        for node in range(30):
+            tree.root.add(f"node {node}")
+        tree.root.expand()
+
+
+Layout().run()
+"""
 
 
 class MinimalApp(App[None]):
@@ -279,6 +304,8 @@ def terminal(runs: int) -> None:
         scratch_path = Path(scratch)
         script = scratch_path / "minimal_app.py"
         script.write_text(MINIMAL_SCRIPT)
+        layout_script = scratch_path / "layout_app.py"
+        layout_script.write_text(LAYOUT_SCRIPT)
         env = {
             "UV_DEFAULT_INDEX": f"http://127.0.0.1:{_closed_port()}/simple",
             "XDG_CACHE_HOME": str(scratch_path / "cache"),
@@ -287,20 +314,30 @@ def terminal(runs: int) -> None:
         }
         tmux = Tmux(env)
         try:
-            commands = {"minimal": (f"{python} {script}", [re.compile("minimal app painted")])}
+            commands = {
+                "minimal": (f"{python} {script}", [re.compile("minimal app painted")]),
+                "layout": (
+                    f"{python} {layout_script}",
+                    [re.compile(r"cell 0\.0"), re.compile("▼ layout root")],
+                ),
+            }
             for name in FIXTURE_NAMES:
                 commands[name] = (f"{python} -m uvtui {FIXTURES / name}", _markers(FIXTURES / name))
             samples: dict[str, list[float]] = {name: [] for name in commands}
             peaks: dict[str, list[float]] = {name: [] for name in commands}
             for round_number in range(runs + 1):  # round 0 warms the disk cache
                 for name, (command, markers) in commands.items():
-                    settle = 0.0 if name == "minimal" else 1.5
+                    settle = 1.5 if name in FIXTURE_NAMES else 0.0
                     elapsed, peak = terminal_paint(tmux, command, markers, settle)
                     if round_number:
                         samples[name].append(elapsed)
                         peaks[name].append(peak)
             minimal = median_ms(samples["minimal"])
+            layout = median_ms(samples["layout"])
             print(f"minimal Textual app: {minimal:7.1f} ms")
+            print(
+                f"DataTable+Tree app:  {layout:7.1f} ms  ratio {layout / minimal:4.2f}x (context)"
+            )
             for name in FIXTURE_NAMES:
                 ms = median_ms(samples[name])
                 print(
