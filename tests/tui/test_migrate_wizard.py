@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, SelectionList, Static
 
@@ -204,6 +206,14 @@ async def test_main_screen_opens_the_wizard_and_reloads_after_apply(
         await pilot.press("M")
         screen = await at_step(pilot, "found")
         assert pilot.app.screen is screen
+        await pilot.press("question_mark")  # help lists the wizard's keys, not the main screen's
+        keys_table = pilot.app.screen.query_one("#help-dialog").query(Static)[1].content
+        console = Console(width=120, record=True, file=io.StringIO())
+        console.print(keys_table)
+        help_text = console.export_text()
+        assert "Write the selected files" in help_text and "only outdated" not in help_text
+        await pilot.press("escape")
+        await until(pilot, lambda: pilot.app.screen is screen)
         await pilot.press("enter", "enter")
         await at_step(pilot, "preview")
         await pilot.press("a", "enter")  # enter presses the focused Write button

@@ -67,7 +67,11 @@ class UvtuiApp(App[int]):
 
         if isinstance(self.screen, HelpScreen):
             return
-        bindings = [*self.BINDINGS, *MainScreen.BINDINGS, *DependencyTable.BINDINGS]
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            bindings = [*self.BINDINGS, *MainScreen.BINDINGS, *DependencyTable.BINDINGS]
+        else:
+            bindings = [*self.BINDINGS, *screen.BINDINGS]
         self.push_screen(HelpScreen(bindings))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
