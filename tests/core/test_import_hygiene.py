@@ -1,4 +1,5 @@
-"""The headless core never imports textual (checked in a fresh interpreter)."""
+"""Import hygiene, checked in a fresh interpreter: the headless core never imports textual, and
+the modules the first paint needs stay clear of the slow editing and HTTP-side imports."""
 
 from __future__ import annotations
 
@@ -39,3 +40,31 @@ def test_core_never_imports_textual() -> None:
     count, loaded = result.stdout.split(" ", 1)
     assert int(count) >= 3  # project, lock, staleness at least
     assert loaded.strip() == "[]"
+
+
+# What the first paint imports (pyproject/uv.lock reading, the outdated table) must not pull in
+# tomlkit (editing only) or the index client's stack: each costs ~100 ms of startup.
+STARTUP = textwrap.dedent(
+    """
+    import sys
+
+    import uvtui.core.outdated
+    import uvtui.core.project
+
+    slow = ("tomlkit", "httpx", "uvtui.core.index", "uvtui.core.index_config", "netrc")
+    print(sorted(m for m in sys.modules if m.partition(".")[0] in slow or m in slow))
+    """
+)
+
+
+def test_first_paint_modules_skip_tomlkit_and_the_index_client() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", STARTUP],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -1,22 +1,27 @@
-"""pyproject.toml model: tomlkit document (byte-exact round trip) plus the declared dependencies."""
+"""pyproject.toml model: tomlkit document (byte-exact round trip) plus the declared dependencies.
+
+Reading goes through tomllib; tomlkit (~100 ms to import) loads only when a document is edited
+or a malformed file needs its detailed error message.
+"""
 
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-import tomlkit
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
-from tomlkit.exceptions import ParseError, TOMLKitError
-from tomlkit.toml_document import TOMLDocument
 
 from uvtui.core.errors import ProjectError
+
+if TYPE_CHECKING:
+    from tomlkit.toml_document import TOMLDocument
 
 # Group labels used everywhere (core, CLI JSON, UI):
 #   "main"            [project].dependencies
@@ -105,6 +110,8 @@ class Project:
 
     def document(self) -> TOMLDocument:
         """A fresh tomlkit document of `text`: edit it, and tomlkit.dumps keeps the rest intact."""
+        import tomlkit
+
         return tomlkit.parse(self.text)
 
     def member_project(self, member: str) -> Project | None:
@@ -203,14 +210,31 @@ def _read_text(pyproject: Path) -> str:
 
 def _parse(text: str, pyproject: Path) -> dict[str, Any]:
     try:
-        return tomlkit.parse(text).unwrap()
-    except ParseError as error:
-        reason = str(error).removesuffix(f" at line {error.line} col {error.col}")
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ProjectError(_toml_error_message(text, pyproject, error)) from None
+
+
+def _toml_error_message(text: str, pyproject: Path, error: tomllib.TOMLDecodeError) -> str:
+    """file:line:col and reason of a TOML syntax error.
+
+    tomllib's reasons are terse ("Invalid value"); tomlkit's name the culprit ("Unexpected
+    character: 'b'"), so this rare path re-parses with tomlkit. When tomlkit gives no position
+    (or accepts the text), tomllib's message, which ends with the position, is the reason.
+    """
+    from tomlkit import parse
+    from tomlkit.exceptions import ParseError, TOMLKitError
+
+    try:
+        parse(text)
+    except ParseError as detail:
+        reason = str(detail).removesuffix(f" at line {detail.line} col {detail.col}")
         # tomlkit counts columns from 0; editors and compilers count from 1.
-        column = error.col + 1
-        raise ProjectError(f"{pyproject}:{error.line}:{column}: invalid TOML: {reason}.") from None
-    except TOMLKitError as error:
-        raise ProjectError(f"{pyproject}: invalid TOML: {error}.") from None
+        column = detail.col + 1
+        return f"{pyproject}:{detail.line}:{column}: invalid TOML: {reason.removesuffix('.')}."
+    except TOMLKitError:
+        pass
+    return f"{pyproject}: invalid TOML: {error}."
 
 
 def _table(data: dict[str, Any], key: str, pyproject: Path, label: str) -> dict[str, Any]:

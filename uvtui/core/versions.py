@@ -26,11 +26,13 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from packaging.specifiers import Specifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from uvtui.core.index import Release
+if TYPE_CHECKING:
+    from uvtui.core.index import Release  # types only: the index client is slow to import
 
 
 class UpdateKind(Enum):
