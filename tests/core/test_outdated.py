@@ -20,6 +20,7 @@ from uvtui.core.outdated import (
     OutdatedRow,
     UpdateKind,
     check_outdated,
+    effective_requires_python,
     fill_row,
     local_rows,
     row_to_json,
@@ -102,6 +103,13 @@ def small_lock() -> Lockfile:
         requires_python=">=3.11",
         members=["app", "helper"],
     )
+
+
+def test_effective_requires_python_prefers_the_lock() -> None:
+    lock = small_lock()
+    lock.requires_python = ">=3.12"
+    assert effective_requires_python(small_project(), lock) == SpecifierSet(">=3.12")
+    assert effective_requires_python(small_project(), None) == PY311
 
 
 def test_local_rows_joins_declarations_and_lock() -> None:

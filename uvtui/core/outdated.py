@@ -175,7 +175,7 @@ def check_outdated(
     time. Index errors become UNKNOWN rows, never exceptions.
     """
     rows = local_rows(project, lock, include_transitive=include_transitive)
-    requires_python = _requires_python(project, lock)
+    requires_python = effective_requires_python(project, lock)
     finished: dict[int, OutdatedRow] = {}
     by_name: dict[str, list[int]] = {}
     for position, row in enumerate(rows):
@@ -317,7 +317,7 @@ def _constraint_set(constraint: str | None) -> SpecifierSet:
     return SpecifierSet(constraint or "")
 
 
-def _requires_python(project: Project, lock: Lockfile | None) -> SpecifierSet | None:
+def effective_requires_python(project: Project, lock: Lockfile | None) -> SpecifierSet | None:
     """The lock's requires-python (what uv compares with), else the project's."""
     if lock is not None and lock.requires_python:
         try:

@@ -16,7 +16,14 @@ from textual.widgets import DataTable, Footer, Input, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from uvtui.core.errors import UvtuiError
-from uvtui.core.outdated import CheckStatus, OutdatedRow, fill_row, local_rows, unknown_row
+from uvtui.core.outdated import (
+    CheckStatus,
+    OutdatedRow,
+    effective_requires_python,
+    fill_row,
+    local_rows,
+    unknown_row,
+)
 from uvtui.tui.config import AppConfig
 from uvtui.tui.formatting import display_path, is_outdated
 from uvtui.tui.loading import LoadedProject, load
@@ -254,7 +261,7 @@ class MainScreen(Screen[None]):
         return fill_row(
             row,
             releases.releases,
-            requires_python=project.requires_python,
+            requires_python=effective_requires_python(project, self.loaded.lock),
             allow_prereleases=allow_prereleases,
         )
 
