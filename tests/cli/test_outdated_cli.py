@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.local_index import LocalIndex
+from tests.support.locked_project import locked_project
 
 PYPROJECT = """\
 [project]
@@ -49,17 +50,7 @@ ROW_KEYS = {
 @pytest.fixture(scope="module")
 def locked_template(local_index: LocalIndex, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project locked once against the local index; tests work on copies of it."""
-    root = tmp_path_factory.mktemp("template") / "shop"
-    root.mkdir()
-    (root / "pyproject.toml").write_text(PYPROJECT)
-    subprocess.run(
-        ["uv", "lock", "--python", "3.11"],
-        cwd=root,
-        env=local_index.uv_env(),
-        check=True,
-        capture_output=True,
-    )
-    return root
+    return locked_project(tmp_path_factory.mktemp("template") / "shop", PYPROJECT, local_index)
 
 
 @pytest.fixture

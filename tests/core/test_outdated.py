@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from tests.support.local_index import LocalIndex
+from tests.support.locked_project import locked_project
 from uvtui.core.index import IndexClient, Release
 from uvtui.core.index_config import resolve_indexes
 from uvtui.core.lock import LockedPackage, Lockfile, load_lock
@@ -299,17 +299,7 @@ package = false
 
 @pytest.fixture(scope="module")
 def web_project(local_index: LocalIndex, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("outdated") / "web"
-    root.mkdir()
-    (root / "pyproject.toml").write_text(WEB_PROJECT)
-    subprocess.run(
-        ["uv", "lock", "--python", "3.11"],
-        cwd=root,
-        env=local_index.uv_env(),
-        check=True,
-        capture_output=True,
-    )
-    return root
+    return locked_project(tmp_path_factory.mktemp("outdated") / "web", WEB_PROJECT, local_index)
 
 
 def client_for(index: LocalIndex, project: Project, cache: Path) -> IndexClient:

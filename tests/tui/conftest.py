@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.support.local_index import LocalIndex
+from tests.support.locked_project import locked_project
 from tests.support.tui_app import PYPROJECT
 from uvtui.tui.app import UvtuiApp
 
@@ -16,18 +16,7 @@ from uvtui.tui.app import UvtuiApp
 @pytest.fixture(scope="session")
 def locked_template(local_index: LocalIndex, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`shop/` with pyproject.toml and a uv.lock made by `uv lock` against the local index."""
-    root = tmp_path_factory.mktemp("template") / "shop"
-    root.mkdir()
-    (root / "pyproject.toml").write_text(PYPROJECT)
-    subprocess.run(
-        ["uv", "lock", "--quiet"],
-        cwd=root,
-        env=local_index.uv_env(),
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    return root
+    return locked_project(tmp_path_factory.mktemp("template") / "shop", PYPROJECT, local_index)
 
 
 @pytest.fixture
