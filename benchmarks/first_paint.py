@@ -182,6 +182,17 @@ def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
+def print_ratios(samples: dict[str, list[float]], notes: dict[str, str]) -> None:
+    """Medians of the minimal app, the DataTable+Tree reference and each fixture, as ratios."""
+    minimal = median_ms(samples["minimal"])
+    layout = median_ms(samples["layout"])
+    print(f"minimal Textual app: {minimal:7.1f} ms")
+    print(f"DataTable+Tree app:  {layout:7.1f} ms  ratio {layout / minimal:4.2f}x (context)")
+    for name in FIXTURE_NAMES:
+        ms = median_ms(samples[name])
+        print(f"{name:<14} uvtui: {ms:7.1f} ms  ratio {ms / minimal:4.2f}x{notes[name]}")
+
+
 async def in_process(runs: int) -> None:
     """Rounds of minimal, reference, then each fixture, so load on the machine hits all alike."""
     print(f"== in-process (App construction -> both panes painted), median of {runs}")
@@ -199,17 +210,7 @@ async def in_process(runs: int) -> None:
                 shown[fixture] = f"{rows} table rows shown, {packages} locked rows"
                 if round_number:
                     samples.setdefault(fixture, []).append(elapsed)
-    minimal_ms = median_ms(samples["minimal"])
-    layout_ms = median_ms(samples["layout"])
-    print(f"minimal Textual app: {minimal_ms:7.1f} ms")
-    print(
-        f"DataTable+Tree app:  {layout_ms:7.1f} ms  ratio {layout_ms / minimal_ms:4.2f}x (context)"
-    )
-    for fixture in FIXTURE_NAMES:
-        ms = median_ms(samples[fixture])
-        print(
-            f"{fixture:<14} uvtui: {ms:7.1f} ms  ratio {ms / minimal_ms:4.2f}x  ({shown[fixture]})"
-        )
+    print_ratios(samples, {fixture: f"  ({shown[fixture]})" for fixture in FIXTURE_NAMES})
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process (all runs): {peak:.0f} MiB")
 
@@ -332,18 +333,9 @@ def terminal(runs: int) -> None:
                     if round_number:
                         samples[name].append(elapsed)
                         peaks[name].append(peak)
-            minimal = median_ms(samples["minimal"])
-            layout = median_ms(samples["layout"])
-            print(f"minimal Textual app: {minimal:7.1f} ms")
-            print(
-                f"DataTable+Tree app:  {layout:7.1f} ms  ratio {layout / minimal:4.2f}x (context)"
+            print_ratios(
+                samples, {name: f"  peak RSS {max(peaks[name]):.0f} MiB" for name in FIXTURE_NAMES}
             )
-            for name in FIXTURE_NAMES:
-                ms = median_ms(samples[name])
-                print(
-                    f"{name:<14} uvtui: {ms:7.1f} ms  ratio {ms / minimal:4.2f}x"
-                    f"  peak RSS {max(peaks[name]):.0f} MiB"
-                )
         finally:
             tmux.close()
 

@@ -6,14 +6,7 @@
     uvtui --version
     uvtui outdated [PATH] [--json] [--all] [--offline] [--pre]
 
-Exit codes (also printed by `--help`):
-    0    ok
-    1    any other error reported as a message
-    2    usage error
-    3    bad project: pyproject.toml missing, unreadable or malformed
-    4    uv.lock missing, unreadable or malformed
-    5    the package index could not be reached for any package (not with --offline)
-    130  interrupted (Ctrl-C)
+Exit codes: EXIT_CODES_HELP below, which `--help` prints.
 
 Errors are printed as one message on stderr, never as a traceback.
 """
