@@ -39,9 +39,9 @@ from textual.widgets import DataTable, Footer, Static, Tree
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from uvtui.core.lock import load_lock  # noqa: E402
-from uvtui.core.outdated import local_rows  # noqa: E402
-from uvtui.core.project import load_project  # noqa: E402
+from uvtui.core.project.lock import load_lock  # noqa: E402
+from uvtui.core.project.model import load_project  # noqa: E402
+from uvtui.core.project.outdated import local_rows  # noqa: E402
 from uvtui.tui.app import UvtuiApp  # noqa: E402
 from uvtui.tui.screens.main import MainScreen  # noqa: E402
 from uvtui.tui.widgets.dependency_table import DependencyTable  # noqa: E402

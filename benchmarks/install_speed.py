@@ -15,10 +15,11 @@ migrates the copy with uvtui (locking against the live package index), then buil
   `django-cache` (filled by the cold build); none for `flask-seed` (there "warm" only means the
   index, DNS and the host's disk cache are warm).
 
-The step is timed by `uvtui.core.build_check`: with the legacy builder, the wall time between the
-streamed `Step N/M : RUN …` header of the install step and the next step's header (container
-start and layer commit included, for both sides); with BuildKit, the `DONE x.xs` time BuildKit
-prints for that RUN vertex. Figures are medians over `--runs` builds (default 3).
+The step is timed by `uvtui.core.dockerfile.build_check`: with the legacy builder, the wall
+time between the streamed `Step N/M : RUN …` header of the install step and the next step's
+header (container start and layer commit included, for both sides); with BuildKit, the
+`DONE x.xs` time BuildKit prints for that RUN vertex. Figures are medians over `--runs` builds
+(default 3).
 
 Run: `uv run python benchmarks/install_speed.py [--runs N] [APP ...]` (needs the Docker engine
 and the stand-in images from .ci/setup-docker.sh, and the live package index).
@@ -41,13 +42,13 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from uvtui.core.build_check import (  # noqa: E402
+from uvtui.core.dockerfile.build_check import (  # noqa: E402
     BuildOptions,
     build_image,
     buildkit_cli,
     connect,
 )
-from uvtui.core.migrate import apply_migration, plan_migration  # noqa: E402
+from uvtui.core.migrate.plan import apply_migration, plan_migration  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "pip-projects"
 DEFAULT_APPS = ("flask-seed", "django-cache")

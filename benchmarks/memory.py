@@ -29,16 +29,16 @@ TARGET_MB = 120.0
 CHILD = """
 import os, resource, sys
 from pathlib import Path
-from uvtui.core.lock import load_lock
-from uvtui.core.outdated import CheckStatus, check_outdated, local_rows
-from uvtui.core.project import load_project
+from uvtui.core.project.lock import load_lock
+from uvtui.core.project.outdated import CheckStatus, check_outdated, local_rows
+from uvtui.core.project.model import load_project
 
 fixture, cache_dir, mode = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 project, lock = load_project(fixture), load_lock(fixture)
 rows = local_rows(project, lock)
 if cache_dir:
-    from uvtui.core.index import IndexClient
-    from uvtui.core.index_config import resolve_indexes
+    from uvtui.core.index.client import IndexClient
+    from uvtui.core.index.config import resolve_indexes
 
     settings = resolve_indexes(project, os.environ)
     with IndexClient(settings, cache_dir=Path(cache_dir), offline=mode == "offline") as client:

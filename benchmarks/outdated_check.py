@@ -30,11 +30,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from uvtui.core.index import IndexClient
-from uvtui.core.index_config import resolve_indexes
-from uvtui.core.lock import load_lock
-from uvtui.core.outdated import CheckStatus, OutdatedRow, check_outdated
-from uvtui.core.project import load_project
+from uvtui.core.index.client import IndexClient
+from uvtui.core.index.config import resolve_indexes
+from uvtui.core.project.lock import load_lock
+from uvtui.core.project.model import load_project
+from uvtui.core.project.outdated import CheckStatus, OutdatedRow, check_outdated
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 PROJECTS = ("medium-django", "large-data")

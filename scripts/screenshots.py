@@ -27,7 +27,7 @@ from tests.support.local_index import (  # noqa: E402
 )
 from tests.support.migration_trees import seed  # noqa: E402
 from tests.support.tui_app import settle  # noqa: E402
-from uvtui.core.lock import load_lock  # noqa: E402
+from uvtui.core.project.lock import load_lock  # noqa: E402
 from uvtui.examples import example_project_path  # noqa: E402
 from uvtui.tui.app import UvtuiApp  # noqa: E402
 from uvtui.tui.screens.migrate import Choices, MigrateApp, MigrateScreen  # noqa: E402

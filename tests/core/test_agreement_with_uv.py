@@ -18,11 +18,11 @@ import pytest
 from packaging.version import Version
 
 from tests.support.local_index import Dist, LocalIndex, serve_local_index
-from uvtui.core.index import IndexClient
-from uvtui.core.index_config import resolve_indexes
-from uvtui.core.lock import load_lock
-from uvtui.core.outdated import CheckStatus, OutdatedRow, UpdateKind, check_outdated
-from uvtui.core.project import load_project
+from uvtui.core.index.client import IndexClient
+from uvtui.core.index.config import resolve_indexes
+from uvtui.core.project.lock import load_lock
+from uvtui.core.project.model import load_project
+from uvtui.core.project.outdated import CheckStatus, OutdatedRow, UpdateKind, check_outdated
 
 WEB_PROJECT = """\
 [project]

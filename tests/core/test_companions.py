@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from uvtui.core.companions import (
+from uvtui.core.findings import Level
+from uvtui.core.migrate.companions import (
     UV_INSTALL_SCRIPT,
     find_pip_callers,
     find_run_script_shortcuts,
     plan_dockerignore,
 )
-from uvtui.core.findings import Level
 
 SPEC_SCRIPT = (
     "#!/usr/bin/env bash\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from uvtui.core.dockerfile import (
+from uvtui.core.dockerfile.migration import (
     find_dockerfiles,
     inspect_dockerfile,
     rewrite_dockerfile,

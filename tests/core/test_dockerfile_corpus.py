@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from uvtui.core.companions import find_pip_callers, plan_dockerignore
-from uvtui.core.dockerfile import (
+from uvtui.core.dockerfile.hadolint import hadolint_binary, new_hadolint_findings
+from uvtui.core.dockerfile.migration import (
     find_dockerfiles,
     inspect_dockerfile,
     rewrite_dockerfile,
     verify_dockerfile_rewrite,
 )
-from uvtui.core.hadolint import hadolint_binary, new_hadolint_findings
+from uvtui.core.migrate.companions import find_pip_callers, plan_dockerignore
 
 CORPUS = Path(__file__).parent.parent / "fixtures" / "pip-projects"
 PROJECTS = sorted(p.name for p in CORPUS.iterdir() if (p / "Dockerfile").is_file())

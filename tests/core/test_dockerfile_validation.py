@@ -6,8 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from uvtui.core.dockerfile import inspect_dockerfile, rewrite_dockerfile, verify_dockerfile_rewrite
-from uvtui.core.hadolint import hadolint_binary, hadolint_findings, new_hadolint_findings
+from uvtui.core.dockerfile.hadolint import hadolint_binary, hadolint_findings, new_hadolint_findings
+from uvtui.core.dockerfile.migration import (
+    inspect_dockerfile,
+    rewrite_dockerfile,
+    verify_dockerfile_rewrite,
+)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "dockerfiles"
 needs_hadolint = pytest.mark.skipif(hadolint_binary() is None, reason="hadolint not installed")

@@ -48,10 +48,10 @@ STARTUP = textwrap.dedent(
     """
     import sys
 
-    import uvtui.core.outdated
-    import uvtui.core.project
+    import uvtui.core.project.outdated
+    import uvtui.core.project.model
 
-    slow = ("tomlkit", "httpx", "uvtui.core.index", "uvtui.core.index_config", "netrc")
+    slow = ("tomlkit", "httpx", "uvtui.core.index.client", "uvtui.core.index.config", "netrc")
     print(sorted(m for m in sys.modules if m.partition(".")[0] in slow or m in slow))
     """
 )

@@ -15,9 +15,9 @@ from packaging.version import Version
 
 from tests.support.local_index import BASE_TIME, Dist, LocalIndex, serve_local_index
 from uvtui.core.errors import PackageIndexError
-from uvtui.core.index import IndexClient, PackageReleases, Release
-from uvtui.core.index_config import IndexSettings, resolve_indexes
-from uvtui.core.project import IndexConfig, Project
+from uvtui.core.index.client import IndexClient, PackageReleases, Release
+from uvtui.core.index.config import IndexSettings, resolve_indexes
+from uvtui.core.project.model import IndexConfig, Project
 
 SECRET = "hunter2-index-pw"
 

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from uvtui.core.errors import PackageIndexError
-from uvtui.core.index_config import (
+from uvtui.core.index.config import (
     PUBLIC_INDEX_URL,
     Credentials,
     credential_variables,
     resolve_indexes,
 )
-from uvtui.core.project import IndexConfig, Project, load_project
+from uvtui.core.project.model import IndexConfig, Project, load_project
 
 SECRET = "s3cr3t-pw"
 

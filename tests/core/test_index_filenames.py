@@ -11,7 +11,7 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
-from uvtui.core.index import _version, _version_text
+from uvtui.core.index.client import _version, _version_text
 
 FILENAMES = [
     "numpy-1.26.4-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",

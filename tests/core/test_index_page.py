@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from uvtui.core.errors import PackageIndexError
-from uvtui.core.index import _fold, _release_from_row, _release_to_row
-from uvtui.core.index_page import _load, _scan, files_from_json
+from uvtui.core.index.client import _fold, _release_from_row, _release_to_row
+from uvtui.core.index.page import _load, _scan, files_from_json
 
 
 def _file(filename: str, **fields: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from uvtui.core.index_transport import StdlibTransport
+from uvtui.core.index.transport import StdlibTransport
 
 
 class Server(ThreadingHTTPServer):

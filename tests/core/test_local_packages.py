@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from uvtui.core.findings import MigrationRefused
-from uvtui.core.local_packages import local_package_name, package_name_from_filename
+from uvtui.core.migrate.local_packages import local_package_name, package_name_from_filename
 
 
 @pytest.mark.parametrize(

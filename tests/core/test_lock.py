@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from uvtui.core.errors import LockError
-from uvtui.core.lock import (
+from uvtui.core.project.lock import (
     LockDependency,
     LockedRequirement,
     load_lock,

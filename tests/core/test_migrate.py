@@ -20,9 +20,9 @@ from tests.support.migration_trees import (
     write_tree,
 )
 from uvtui.core.changes import BACKUP_DIR, latest_backup
-from uvtui.core.companions import UV_INSTALL_SCRIPT
 from uvtui.core.findings import MigrationRefused
-from uvtui.core.migrate import (
+from uvtui.core.migrate.companions import UV_INSTALL_SCRIPT
+from uvtui.core.migrate.plan import (
     DriftRow,
     MigrationPlan,
     MigrationRestored,
@@ -32,7 +32,7 @@ from uvtui.core.migrate import (
     plan_migration,
     undo_migration,
 )
-from uvtui.core.requirements_plan import FreezePin
+from uvtui.core.migrate.requirements_plan import FreezePin
 from uvtui.core.uvrun import run_uv
 
 NARROW_PACKAGE = "uvtui-narrow-demo"

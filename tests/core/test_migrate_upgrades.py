@@ -15,7 +15,7 @@ from tests.support.migration_trees import (
     write_tree,
 )
 from uvtui.core.findings import MigrationRefused
-from uvtui.core.migrate import locked_versions, plan_migration
+from uvtui.core.migrate.plan import locked_versions, plan_migration
 
 
 def test_allow_upgrades_locks_without_the_freeze_pins(

@@ -12,10 +12,11 @@ from packaging.version import Version
 
 from tests.support.local_index import LocalIndex
 from tests.support.locked_project import locked_project
-from uvtui.core.index import IndexClient, Release
-from uvtui.core.index_config import resolve_indexes
-from uvtui.core.lock import LockedPackage, Lockfile, load_lock
-from uvtui.core.outdated import (
+from uvtui.core.index.client import IndexClient, Release
+from uvtui.core.index.config import resolve_indexes
+from uvtui.core.project.lock import LockedPackage, Lockfile, load_lock
+from uvtui.core.project.model import DeclaredDependency, Project, load_project
+from uvtui.core.project.outdated import (
     CheckStatus,
     OutdatedRow,
     UpdateKind,
@@ -26,7 +27,6 @@ from uvtui.core.outdated import (
     row_to_json,
     unknown_row,
 )
-from uvtui.core.project import DeclaredDependency, Project, load_project
 
 PY311 = SpecifierSet(">=3.11")
 REGISTRY = "https://index.example/simple"

@@ -8,7 +8,7 @@ import pytest
 import tomlkit
 
 from uvtui.core.errors import ProjectError
-from uvtui.core.project import (
+from uvtui.core.project.model import (
     VIRTUAL_ROOT_MEMBER,
     IndexConfig,
     ProjectKind,

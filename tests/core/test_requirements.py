@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from uvtui.core.findings import MigrationRefused
-from uvtui.core.requirements import (
+from uvtui.core.migrate.requirements import (
     find_requirement_files,
     load_requirement_graph,
     parse_requirements_file,

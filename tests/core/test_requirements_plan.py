@@ -11,8 +11,8 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
 from uvtui.core.findings import Level, MigrationRefused
-from uvtui.core.requirements import parse_requirements_file
-from uvtui.core.requirements_plan import (
+from uvtui.core.migrate.requirements import parse_requirements_file
+from uvtui.core.migrate.requirements_plan import (
     FreezePin,
     InlineRequirement,
     RequirementsPlan,

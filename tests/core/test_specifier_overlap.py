@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from packaging.requirements import Requirement
 
-from uvtui.core.specifier_overlap import exact_pin
+from uvtui.core.migrate.specifier_overlap import exact_pin
 
 
 @pytest.mark.parametrize(

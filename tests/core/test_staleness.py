@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from uvtui.core.lock import load_lock
-from uvtui.core.project import load_project
-from uvtui.core.staleness import lock_mismatch
+from uvtui.core.project.lock import load_lock
+from uvtui.core.project.model import load_project
+from uvtui.core.project.staleness import lock_mismatch
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 

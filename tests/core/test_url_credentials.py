@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from uvtui.core.url_credentials import redact, strip_userinfo
+from uvtui.core.redact import redact, strip_userinfo
 
 
 def test_redact_hides_userinfo_and_secret_query_values() -> None:

@@ -6,8 +6,8 @@ import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from uvtui.core.index import Release
-from uvtui.core.versions import (
+from uvtui.core.index.client import Release
+from uvtui.core.project.versions import (
     UpdateKind,
     admits,
     pick_latest,

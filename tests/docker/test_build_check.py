@@ -14,7 +14,7 @@ import pytest
 from tests.support.corpus_index import OFFLINE_BUILD_ARGS
 from tests.support.docker import PYTHON_IMAGE, TEST_LABEL, docker_client, require_image
 from tests.support.local_index import LocalIndex
-from uvtui.core.build_check import (
+from uvtui.core.dockerfile.build_check import (
     LABEL,
     BuildCheckError,
     BuildCheckResult,
@@ -29,7 +29,7 @@ from uvtui.core.build_check import (
     needs_buildkit,
     probe_image,
 )
-from uvtui.core.migrate import apply_migration, plan_migration
+from uvtui.core.migrate.plan import apply_migration, plan_migration
 
 UV_IMAGE = "ghcr.io/astral-sh/uv:0.13.9"
 

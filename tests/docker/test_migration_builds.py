@@ -26,8 +26,8 @@ from tests.support.corpus_index import (
 )
 from tests.support.docker import PYTHON_IMAGE, TEST_LABEL, docker_client, require_image
 from tests.support.local_index import LocalIndex, serve_local_index
-from uvtui.core.build_check import LABEL, BuildCheckResult, check_builds
-from uvtui.core.migrate import apply_migration, plan_migration
+from uvtui.core.dockerfile.build_check import LABEL, BuildCheckResult, check_builds
+from uvtui.core.migrate.plan import apply_migration, plan_migration
 
 pytestmark = [pytest.mark.docker, pytest.mark.timeout(300)]
 

@@ -9,7 +9,7 @@ from textual.widgets import Input, Label
 
 from tests.support.local_index import LocalIndex
 from tests.support.tui_app import settle
-from uvtui.core.outdated import CheckStatus
+from uvtui.core.project.outdated import CheckStatus
 from uvtui.tui.app import UvtuiApp
 from uvtui.tui.screens.confirm import ConfirmScreen
 from uvtui.tui.screens.help import HelpScreen

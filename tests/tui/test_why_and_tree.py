@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from uvtui.core.lock import LockDependency, LockedPackage, Lockfile
-from uvtui.tui.why import why_installed
+from uvtui.core.project.lock import LockDependency, LockedPackage, Lockfile
+from uvtui.core.project.why import why_installed
 from uvtui.tui.widgets.lock_tree import LockTree, PackageNode
 
 

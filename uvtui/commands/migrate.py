@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from uvtui.core.migrate import MigrationPlan
+    from uvtui.core.migrate.plan import MigrationPlan
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -91,7 +91,7 @@ def _python_version(value: str) -> str:
 def run(args: argparse.Namespace) -> int:
     """Run `uvtui migrate` and return the exit code."""
     from uvtui.core.errors import UvtuiError
-    from uvtui.core.migrate import apply_migration, plan_migration
+    from uvtui.core.migrate.plan import apply_migration, plan_migration
 
     if args.yes and not args.write:
         return _usage(args, "--yes only goes with --write")
@@ -135,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _build_check(plan: MigrationPlan) -> bool:
     """Run V6 and print its outcome; False when the images differ (nothing is written then)."""
-    from uvtui.core.migrate import build_check_migration
+    from uvtui.core.migrate.plan import build_check_migration
 
     print("\nBuild check: building the original and the migrated image...", file=sys.stderr)
     result = build_check_migration(plan)
@@ -187,7 +187,7 @@ def _usage(args: argparse.Namespace, message: str) -> int:
 
 
 def _undo(root: Path) -> int:
-    from uvtui.core.migrate import undo_migration
+    from uvtui.core.migrate.plan import undo_migration
 
     undone = undo_migration(root)
     if undone is None:

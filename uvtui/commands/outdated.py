@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from uvtui.core.outdated import OutdatedRow
+    from uvtui.core.project.outdated import OutdatedRow
 
 EXIT_INDEX_UNREACHABLE = 5
 
@@ -68,12 +68,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check the project at `args.path` and print the rows; returns the exit code."""
     from uvtui.core.errors import LockError
-    from uvtui.core.index import IndexClient
-    from uvtui.core.index_config import resolve_indexes
-    from uvtui.core.lock import load_lock
-    from uvtui.core.outdated import CheckStatus, check_outdated
-    from uvtui.core.project import load_project
-    from uvtui.core.staleness import lock_mismatch
+    from uvtui.core.index.client import IndexClient
+    from uvtui.core.index.config import resolve_indexes
+    from uvtui.core.project.lock import load_lock
+    from uvtui.core.project.model import load_project
+    from uvtui.core.project.outdated import CheckStatus, check_outdated
+    from uvtui.core.project.staleness import lock_mismatch
 
     project = load_project(args.path)
     lock = load_lock(project.root)
@@ -119,7 +119,7 @@ def _timeout(environ: Mapping[str, str]) -> dict[str, float]:
 
 
 def _print_json(rows: list[OutdatedRow], out: TextIO) -> None:
-    from uvtui.core.outdated import row_to_json
+    from uvtui.core.project.outdated import row_to_json
 
     json.dump([row_to_json(row) for row in rows], out, indent=2)
     out.write("\n")
@@ -140,7 +140,7 @@ def _print_table(rows: list[OutdatedRow], out: TextIO, *, colour: bool) -> None:
 
 
 def _cells(row: OutdatedRow) -> tuple[str, ...]:
-    from uvtui.core.outdated import CheckStatus
+    from uvtui.core.project.outdated import CheckStatus
 
     if row.status is CheckStatus.CHECKED:
         update = _UPDATE_SYMBOLS[row.update.value] if row.update else "✓"

@@ -1,0 +1,1 @@
+"""The headless core: everything uvtui knows and does, with no user interface (never textual)."""

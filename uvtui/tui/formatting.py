@@ -8,7 +8,7 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 from rich.text import Text
 
-from uvtui.core.outdated import CheckStatus, OutdatedRow, UpdateKind
+from uvtui.core.project.outdated import CheckStatus, OutdatedRow, UpdateKind
 
 # (symbol + word, Rich style). Colour is a second channel only: NO_COLOR and screen readers
 # still get the symbol and the word.

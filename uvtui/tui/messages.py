@@ -1,4 +1,4 @@
-"""Typed messages that workers post to the UI (post_message is thread-safe)."""
+"""Typed messages that workers post to the screens (post_message is thread-safe)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from uvtui.core.index import PackageReleases
-    from uvtui.core.outdated import OutdatedRow
+    from uvtui.core.changes import AppliedChange
+    from uvtui.core.index.client import PackageReleases
+    from uvtui.core.migrate.plan import MigrationPlan
+    from uvtui.core.project.outdated import OutdatedRow
 
 
 @dataclass
@@ -43,4 +45,38 @@ class DetailsLoaded(Message):
 class LockFinished(Message):
     """`uv lock` ended; ``error`` is its message when it failed."""
 
+    error: str | None
+
+
+# The migrate wizard's workers.
+
+
+@dataclass
+class PlanProgress(Message):
+    """plan_migration reached a slow step (its progress label)."""
+
+    label: str
+
+
+@dataclass
+class PlanReady(Message):
+    plan: MigrationPlan
+    includes: dict[str, list[str]]  # requirements file -> files it includes with -r
+    constraints: dict[str, list[str]]  # requirements file -> files it includes with -c
+
+
+@dataclass
+class PlanFailed(Message):
+    """A refusal or another user-facing error: nothing was written."""
+
+    message: str
+    refused: bool
+    choices: tuple[str, ...] = ()  # files the user can pick from to plan again (freeze files)
+
+
+@dataclass
+class ApplyFinished(Message):
+    """apply_migration ended; `error` is set (and `applied` None) when nothing stayed written."""
+
+    applied: AppliedChange | None
     error: str | None

@@ -16,7 +16,8 @@ from textual.widgets import DataTable, Footer, Input, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from uvtui.core.errors import UvtuiError
-from uvtui.core.outdated import (
+from uvtui.core.project.loading import LoadedProject, load
+from uvtui.core.project.outdated import (
     CheckStatus,
     OutdatedRow,
     effective_requires_python,
@@ -26,7 +27,6 @@ from uvtui.core.outdated import (
 )
 from uvtui.tui.config import AppConfig
 from uvtui.tui.formatting import display_path, is_outdated
-from uvtui.tui.loading import LoadedProject, load
 from uvtui.tui.messages import CheckFinished, DetailsLoaded, LockFinished, RowsChecked
 from uvtui.tui.widgets.dependency_table import DependencyTable, row_key
 from uvtui.tui.widgets.details import DetailsPanel
@@ -36,7 +36,7 @@ from uvtui.tui.widgets.problem import ProblemPanel, error_text, pip_project_text
 from uvtui.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
-    from uvtui.core.index import IndexClient, PackageReleases
+    from uvtui.core.index.client import IndexClient, PackageReleases
 
 BATCH_SECONDS = 0.1  # index answers are posted to the UI at most this often
 DETAILS_DELAY = 0.15  # seconds the selection must rest before its summary is fetched
@@ -171,8 +171,8 @@ class MainScreen(Screen[None]):
         """Built on first use, off the UI thread: the HTTP stack is slow to import."""
         with self._client_lock:
             if self._client is None:
-                from uvtui.core.index import IndexClient
-                from uvtui.core.index_config import resolve_indexes
+                from uvtui.core.index.client import IndexClient
+                from uvtui.core.index.config import resolve_indexes
 
                 assert self.loaded.project is not None
                 settings = resolve_indexes(self.loaded.project, self.config.environ)
@@ -203,7 +203,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="outdated", exit_on_error=False)
     def check_index(self, pending: list[OutdatedRow], allow_prereleases: bool) -> None:
-        from uvtui.core.index import PackageReleases
+        from uvtui.core.index.client import PackageReleases
 
         worker = get_current_worker()
         by_name: dict[str, list[OutdatedRow]] = {}
@@ -422,8 +422,8 @@ class MainScreen(Screen[None]):
         )
 
     def action_why(self) -> None:
+        from uvtui.core.project.why import why_installed
         from uvtui.tui.screens.why import WhyScreen
-        from uvtui.tui.why import why_installed
 
         row = self._selected_row()
         if row is None:

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from uvtui.tui.why import ChainStep, WhyResult
+from uvtui.core.project.why import ChainStep, WhyResult
 
 
 def chain_text(chain: list[ChainStep]) -> Text:

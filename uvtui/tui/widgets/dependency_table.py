@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.widgets import DataTable
 
-from uvtui.core.outdated import OutdatedRow
+from uvtui.core.project.outdated import OutdatedRow
 from uvtui.tui.formatting import is_outdated, update_cell, update_weight, version_key
 
 MARKER_WIDTH = 28  # a forked row shows its marker after the name, cut to keep the column narrow

@@ -12,9 +12,9 @@ from textual.widgets import Static
 from uvtui.tui.formatting import update_cell
 
 if TYPE_CHECKING:
-    from uvtui.core.index import PackageReleases
-    from uvtui.core.lock import Lockfile
-    from uvtui.core.outdated import OutdatedRow
+    from uvtui.core.index.client import PackageReleases
+    from uvtui.core.project.lock import Lockfile
+    from uvtui.core.project.outdated import OutdatedRow
 
 VERSIONS_SHOWN = 15
 

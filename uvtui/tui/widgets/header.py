@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from uvtui.tui.loading import LoadedProject
+from uvtui.core.project.loading import LoadedProject
 
 
 def header_text(loaded: LoadedProject, path_label: str) -> Text:

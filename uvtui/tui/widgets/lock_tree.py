@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from uvtui.core.lock import LockDependency, LockedPackage, Lockfile
+from uvtui.core.project.lock import LockDependency, LockedPackage, Lockfile
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from uvtui.core.errors import UvtuiError
-from uvtui.core.migrate import undo_migration
+from uvtui.core.migrate.plan import undo_migration
 from uvtui.tui.screens.migrate.wizard import Choices, MigrateScreen
 
 __all__ = ["Choices", "MigrateApp", "MigrateScreen", "run_wizard", "undo_last_migration"]

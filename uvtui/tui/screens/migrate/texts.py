@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from rich.text import Text
 
 from uvtui.core.changes import AppliedChange, FileChange
-from uvtui.core.dockerfile_facts import DockerfileFacts
+from uvtui.core.dockerfile.facts import DockerfileFacts
 from uvtui.core.findings import Finding, Level
-from uvtui.core.migrate import MigrationPlan, locked_versions
+from uvtui.core.migrate.plan import MigrationPlan, locked_versions
 
 KIND_LABELS = {"create": "new", "modify": "changed", "delete": "delete"}
 _LEVEL_STYLES = {Level.WARNING: "yellow", Level.INFO: "dim", Level.SUGGESTION: "cyan"}

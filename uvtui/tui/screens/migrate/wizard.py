@@ -33,15 +33,15 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from uvtui.core.changes import AppliedChange, ChangePlan
 from uvtui.core.errors import UvtuiError
 from uvtui.core.findings import MigrationRefused
-from uvtui.core.migrate import (
+from uvtui.core.migrate.plan import (
     UV_INSTALL_PATH,
     MigrationPlan,
     apply_migration,
     plan_migration,
     undo_migration,
 )
-from uvtui.core.requirements import load_requirement_graph
-from uvtui.tui.migrate_messages import ApplyFinished, PlanFailed, PlanProgress, PlanReady
+from uvtui.core.migrate.requirements import load_requirement_graph
+from uvtui.tui.messages import ApplyFinished, PlanFailed, PlanProgress, PlanReady
 from uvtui.tui.screens.confirm import ConfirmScreen
 from uvtui.tui.screens.migrate import texts
 from uvtui.tui.widgets.diff_view import DiffView

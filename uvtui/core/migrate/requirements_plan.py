@@ -20,20 +20,24 @@ from tomlkit import TOMLDocument
 from tomlkit.exceptions import TOMLKitError
 
 from uvtui.core.findings import Finding, Level, MigrationRefused
-from uvtui.core.image_pip_inputs import (
+from uvtui.core.index.names import credential_env_vars, index_name_for
+from uvtui.core.migrate.image_pip_inputs import (
     ImagePipInput,
     InlineRequirement,
     located,
     map_image_pip_inputs,
 )
-from uvtui.core.index_names import credential_env_vars, index_name_for
-from uvtui.core.migration_preconditions import detect_other_manager, resolve_python_version
-from uvtui.core.pyproject_render import render_pyproject
-from uvtui.core.requirement_mapping import FreezePin, RequirementMapper
-from uvtui.core.requirement_roles import Classification, choose_freeze_files, constrained_files
-from uvtui.core.requirements import RequirementGraph, find_requirement_files, load_requirement_graph
-from uvtui.core.specifier_overlap import specifier_narrows, specifiers_overlap
-from uvtui.core.url_credentials import USERINFO_RE, redact
+from uvtui.core.migrate.mapping import FreezePin, RequirementMapper
+from uvtui.core.migrate.preconditions import detect_other_manager, resolve_python_version
+from uvtui.core.migrate.render import render_pyproject
+from uvtui.core.migrate.requirements import (
+    RequirementGraph,
+    find_requirement_files,
+    load_requirement_graph,
+)
+from uvtui.core.migrate.roles import Classification, choose_freeze_files, constrained_files
+from uvtui.core.migrate.specifier_overlap import specifier_narrows, specifiers_overlap
+from uvtui.core.redact import USERINFO_RE, redact
 
 __all__ = [
     "CoverageEntry",

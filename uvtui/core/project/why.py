@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from uvtui.core.lock import LockDependency, LockedPackage, Lockfile
+from uvtui.core.project.lock import LockDependency, LockedPackage, Lockfile
 
 
 @dataclass(frozen=True)

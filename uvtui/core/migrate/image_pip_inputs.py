@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from uvtui.core.findings import Finding, MigrationRefused
-from uvtui.core.requirement_mapping import RequirementMapper
-from uvtui.core.requirements import RequirementLine, parse_requirements_text
-from uvtui.core.url_credentials import redact
+from uvtui.core.migrate.mapping import RequirementMapper
+from uvtui.core.migrate.requirements import RequirementLine, parse_requirements_text
+from uvtui.core.redact import redact
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from uvtui.core.lock import LockedPackage, LockedRequirement, Lockfile
-from uvtui.core.project import (
+from uvtui.core.project.lock import LockedPackage, LockedRequirement, Lockfile
+from uvtui.core.project.model import (
     LEGACY_DEV_GROUP,
     VIRTUAL_ROOT_MEMBER,
     DeclaredDependency,

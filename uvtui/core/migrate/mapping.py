@@ -15,12 +15,17 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 from uvtui.core.findings import Finding, Level, MigrationRefused
-from uvtui.core.line_decisions import LineDecisions
-from uvtui.core.pip_option_mapping import PipOptionMapper
-from uvtui.core.requirement_sources import SourceMapper
-from uvtui.core.requirements import RequirementGraph, RequirementLine, has_env_var, resolve_include
-from uvtui.core.specifier_overlap import exact_pin, specifier_narrows, specifiers_overlap
-from uvtui.core.url_credentials import USERINFO_RE, redact
+from uvtui.core.migrate.line_decisions import LineDecisions
+from uvtui.core.migrate.pip_options import PipOptionMapper
+from uvtui.core.migrate.requirements import (
+    RequirementGraph,
+    RequirementLine,
+    has_env_var,
+    resolve_include,
+)
+from uvtui.core.migrate.sources import SourceMapper
+from uvtui.core.migrate.specifier_overlap import exact_pin, specifier_narrows, specifiers_overlap
+from uvtui.core.redact import USERINFO_RE, redact
 
 MAIN_TARGET = "[project].dependencies"
 DEV_TARGET = "[dependency-groups].dev"

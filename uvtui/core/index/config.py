@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from packaging.utils import canonicalize_name
 
 from uvtui.core.errors import PackageIndexError
-from uvtui.core.project import IndexConfig, Project
+from uvtui.core.project.model import IndexConfig, Project
 
 PUBLIC_INDEX_URL = "https://pypi.org/simple"
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from uvtui.core.findings import Finding, Level, MigrationRefused
-from uvtui.core.requirements import RequirementGraph, RequirementLine
-from uvtui.core.specifier_overlap import exact_pin
+from uvtui.core.migrate.requirements import RequirementGraph, RequirementLine
+from uvtui.core.migrate.specifier_overlap import exact_pin
 
 DEV_TOKENS = {"dev", "develop", "test", "tests", "testing", "lint", "ci", "docs", "local"}
 MAIN_STEMS = {"base", "main", "common"}

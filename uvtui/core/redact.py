@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-from uvtui.core.requirements import has_env_var
+from uvtui.core.migrate.requirements import has_env_var
 
 USERINFO_RE = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/@\s]*)@")
 SECRET_QUERY_NAME_RE = re.compile(r"(?i)token|key|secret|pass|auth|sig")

@@ -8,8 +8,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from uvtui.core.dockerfile_facts import SYSTEM_PREFIXES, CopyStep, DockerfileFacts, PipStep
-from uvtui.core.dockerfile_shell import run_segments, split_lines, word_spans
+from uvtui.core.dockerfile.facts import SYSTEM_PREFIXES, CopyStep, DockerfileFacts, PipStep
+from uvtui.core.dockerfile.shell import run_segments, split_lines, word_spans
 from uvtui.core.errors import UvtuiError
 from uvtui.core.findings import Finding, Level, MigrationRefused
 

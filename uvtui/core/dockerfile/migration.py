@@ -15,14 +15,14 @@ from pathlib import Path
 
 import dockerfile
 
-from uvtui.core.dockerfile_facts import (
+from uvtui.core.dockerfile.facts import (
     SYSTEM_PREFIXES,
     DockerfileFacts,
     PipStep,
     inspect_dockerfile,
 )
-from uvtui.core.dockerfile_rewrite import DockerfileRewrite, rewrite_dockerfile
-from uvtui.core.dockerfile_shell import command_offset, split_lines, split_segments
+from uvtui.core.dockerfile.rewrite import DockerfileRewrite, rewrite_dockerfile
+from uvtui.core.dockerfile.shell import command_offset, split_lines, split_segments
 
 __all__ = [
     "DockerfileFacts",

@@ -32,8 +32,8 @@ from uvtui.core.changes import (
     restore_backup,
     undo_latest,
 )
-from uvtui.core.companions import UV_INSTALL_SCRIPT, find_pip_callers, plan_dockerignore
-from uvtui.core.dockerfile import (
+from uvtui.core.dockerfile.hadolint import new_hadolint_findings
+from uvtui.core.dockerfile.migration import (
     DockerfileFacts,
     DockerfileRewrite,
     find_dockerfiles,
@@ -43,13 +43,13 @@ from uvtui.core.dockerfile import (
 )
 from uvtui.core.errors import UvtuiError
 from uvtui.core.findings import Finding, Level, MigrationRefused
-from uvtui.core.hadolint import new_hadolint_findings
-from uvtui.core.requirements import (
+from uvtui.core.migrate.companions import UV_INSTALL_SCRIPT, find_pip_callers, plan_dockerignore
+from uvtui.core.migrate.requirements import (
     decode_requirements,
     find_requirement_files,
     parse_requirements_text,
 )
-from uvtui.core.requirements_plan import (
+from uvtui.core.migrate.requirements_plan import (
     CoverageEntry,
     FreezePin,
     InlineRequirement,
@@ -62,7 +62,7 @@ from uvtui.core.uvrun import UvFailed, run_uv
 from uvtui.core.uvrun import uv_version as local_uv_version
 
 if TYPE_CHECKING:
-    from uvtui.core.build_check import BuildCheckResult
+    from uvtui.core.dockerfile.build_check import BuildCheckResult
 
 UV_INSTALL_PATH = "bin/uv-install"
 LOCK_TIMEOUT_SECONDS = 600.0
@@ -248,7 +248,7 @@ def build_check_migration(plan: MigrationPlan, **options: Any) -> BuildCheckResu
     """
     if not plan.dockerfiles:
         raise UvtuiError("The build check needs a Dockerfile that the migration rewrites.")
-    from uvtui.core.build_check import check_builds
+    from uvtui.core.dockerfile.build_check import check_builds
 
     with tempfile.TemporaryDirectory(prefix="uvtui-build-check-") as temp:
         migrated = materialize(plan.change_plan, Path(temp) / plan.root.name)

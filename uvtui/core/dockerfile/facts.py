@@ -13,8 +13,8 @@ from pathlib import Path
 
 import dockerfile
 
-from uvtui.core.dockerfile_pip import CARRIED_OPTIONS, PipCall, parse_pip
-from uvtui.core.dockerfile_shell import (
+from uvtui.core.dockerfile.pip_calls import CARRIED_OPTIONS, PipCall, parse_pip
+from uvtui.core.dockerfile.shell import (
     Segment,
     run_segments,
     split_lines,

@@ -16,13 +16,13 @@ from tomlkit import TOMLDocument
 from tomlkit.items import AoT, Array, Table
 
 from uvtui.core.findings import MigrationRefused
-from uvtui.core.pip_option_mapping import MappedIndex
-from uvtui.core.requirement_mapping import (
+from uvtui.core.migrate.mapping import (
     DEV_TARGET,
     MAIN_TARGET,
     MappedDependency,
     RequirementMapper,
 )
+from uvtui.core.migrate.pip_options import MappedIndex
 
 
 def _multiline_array(items: Iterable[tuple[str, str | None]]) -> Array:

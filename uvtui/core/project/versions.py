@@ -32,7 +32,7 @@ from packaging.specifiers import Specifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 if TYPE_CHECKING:
-    from uvtui.core.index import Release  # types only: the index client is slow to import
+    from uvtui.core.index.client import Release  # types only: the index client is slow to import
 
 
 class UpdateKind(Enum):

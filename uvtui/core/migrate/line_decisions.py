@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from uvtui.core.findings import Finding, Level
-from uvtui.core.requirements import RequirementLine
+from uvtui.core.migrate.requirements import RequirementLine
 
 Decision = tuple[bool, str | None, str | None]  # (carried, target, warning/info code)
 

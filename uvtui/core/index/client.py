@@ -23,10 +23,10 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from uvtui.core.errors import PackageIndexError
-from uvtui.core.index_config import IndexSettings, credential_variables
-from uvtui.core.index_page import PageFile, files_from_json
-from uvtui.core.index_page import version_text as _version_text
-from uvtui.core.project import IndexConfig
+from uvtui.core.index.config import IndexSettings, credential_variables
+from uvtui.core.index.page import PageFile, files_from_json
+from uvtui.core.index.page import version_text as _version_text
+from uvtui.core.project.model import IndexConfig
 
 if TYPE_CHECKING:
     import httpx  # imported lazily at run time: it is slow to import
@@ -245,7 +245,7 @@ class IndexClient:
         """The pooled HTTP client; RuntimeError once closed (as httpx raises itself)."""
         import httpx
 
-        from uvtui.core.index_transport import StdlibTransport
+        from uvtui.core.index.transport import StdlibTransport
 
         with self._http_lock:
             if self._closed:

@@ -6,15 +6,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from uvtui.core.errors import UvtuiError
-from uvtui.core.lock import Lockfile, load_lock
-from uvtui.core.project import (
+from uvtui.core.project.lock import Lockfile, load_lock
+from uvtui.core.project.model import (
     Project,
     ProjectError,
     ProjectKind,
     detect_pip_project,
     load_project,
 )
-from uvtui.core.staleness import lock_mismatch
+from uvtui.core.project.staleness import lock_mismatch
 
 NOT_UV_PROJECT = "pyproject.toml has no [project] table, workspace or dependency groups."
 

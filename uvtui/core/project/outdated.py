@@ -17,13 +17,13 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from uvtui.core.errors import PackageIndexError
-from uvtui.core.lock import Lockfile
-from uvtui.core.project import DeclaredDependency, Project
-from uvtui.core.versions import UpdateKind, pick_latest, pick_latest_compatible, update_kind
+from uvtui.core.project.lock import Lockfile
+from uvtui.core.project.model import DeclaredDependency, Project
+from uvtui.core.project.versions import UpdateKind, pick_latest, pick_latest_compatible, update_kind
 
 if TYPE_CHECKING:
     # Types only: importing the index client at startup costs ~75 ms (HTTP, HTML, hashing).
-    from uvtui.core.index import PackageReleases, Release
+    from uvtui.core.index.client import PackageReleases, Release
 
 __all__ = [
     "CheckStatus",

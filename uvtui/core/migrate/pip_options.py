@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from uvtui.core.findings import Finding, Level
-from uvtui.core.index_names import credential_env_vars, index_name_for
-from uvtui.core.line_decisions import LineDecisions
-from uvtui.core.requirements import RequirementLine, has_env_var
-from uvtui.core.url_credentials import redact, strip_userinfo
+from uvtui.core.index.names import credential_env_vars, index_name_for
+from uvtui.core.migrate.line_decisions import LineDecisions
+from uvtui.core.migrate.requirements import RequirementLine, has_env_var
+from uvtui.core.redact import redact, strip_userinfo
 
 
 @dataclass(frozen=True)

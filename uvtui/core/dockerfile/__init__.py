@@ -1,0 +1,1 @@
+"""Dockerfiles: facts, shell words, the minimal-splice rewrite to uv, hadolint and build checks."""

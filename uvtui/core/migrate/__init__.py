@@ -1,0 +1,1 @@
+"""The pip -> uv migration: requirements files to pyproject.toml, uv.lock and companion files."""

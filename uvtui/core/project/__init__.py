@@ -1,0 +1,1 @@
+"""The project as it is on disk: pyproject.toml, uv.lock, staleness, versions, outdated rows."""
