@@ -134,11 +134,14 @@ class StdlibTransport(httpx.BaseTransport):
 
     def _resolve(self, host: str, port: int) -> list[str]:
         with self._resolve_lock:
-            looked_up_at, addresses = self._addresses.get((host, port), (0.0, []))
-            if time.monotonic() - looked_up_at > ADDRESS_TTL_SECONDS:
-                found = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
-                addresses = _unique(str(entry[4][0]) for entry in found)
-                self._addresses[(host, port)] = (time.monotonic(), addresses)
+            # A host never looked up has no entry: never compare against a made-up time, as the
+            # monotonic clock starts near zero when the machine boots.
+            known = self._addresses.get((host, port))
+            if known is not None and time.monotonic() - known[0] <= ADDRESS_TTL_SECONDS:
+                return known[1]
+            found = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+            addresses = _unique(str(entry[4][0]) for entry in found)
+            self._addresses[(host, port)] = (time.monotonic(), addresses)
             return addresses
 
 
