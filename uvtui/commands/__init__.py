@@ -1,14 +1,23 @@
-"""Headless subcommands of `uvtui`.
+"""Headless subcommands of `uvtui`: one module per command, listed in COMMANDS.
 
-Each module exposes `add_parser(subparsers)`, which registers its parser and sets
-`run` as its default, and `run(args) -> int`, which returns the exit code. Modules import
-the heavy parts of the core inside `run`, so that opening the TUI stays fast.
+Each module exposes `add_parser(commands: CommandRegistry)` (uvtui/cli.py), which calls
+
+    parser = commands.add_parser(
+        "NAME", run=run, project="path" | "option" | None, json=True | False,
+        help="one line for `uvtui --help`", description=..., epilog=...,
+    )
+
+and adds only the command's own options to `parser`. The registry adds the shared ones, so every
+command follows the same rules: `[PATH]` and/or `--project PATH` (never both; read the result
+as `args.project`, a Path), `--json` (`args.json`), `--color` (`args.color`, see streams.py).
+`run(args) -> int` returns the exit code. Modules import the heavy parts of the core inside
+`run`, so that opening the TUI stays fast, and never import uvtui.cli at module level.
 """
 
 from __future__ import annotations
 
 from types import ModuleType
 
-from uvtui.commands import migrate, outdated
+from uvtui.commands import completion, migrate, outdated
 
-COMMANDS: tuple[ModuleType, ...] = (outdated, migrate)
+COMMANDS: tuple[ModuleType, ...] = (outdated, migrate, completion)

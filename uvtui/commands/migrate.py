@@ -8,12 +8,16 @@ backups and validates it in place; --undo restores the latest backup.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from uvtui.commands.streams import on_a_terminal, progress_reporter
 
 if TYPE_CHECKING:
+    from uvtui.cli import CommandRegistry
     from uvtui.core.migrate.plan import MigrationPlan
 
 EXIT_OK = 0
@@ -32,18 +36,17 @@ Backups go to PATH/.uvtui/backup/<UTC time>/ with a manifest.json.
 """
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    """Register `migrate` on the `uvtui` subcommand parsers."""
-    parser = subparsers.add_parser(
+def add_parser(commands: CommandRegistry) -> None:
+    """Register `migrate` on the `uvtui` commands."""
+    parser = commands.add_parser(
         "migrate",
+        run=run,
+        project="path",
+        json=True,
         help="migrate requirements files and a pip Dockerfile to uv",
         description="Turn requirements files and a pip-based Dockerfile into pyproject.toml, "
         "uv.lock, a uv-based Dockerfile and bin/uv-install, without version drift.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "path", nargs="?", type=Path, default=Path(), metavar="PATH", help="project (default: .)"
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
@@ -73,7 +76,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--build-check", action="store_true", help="build old and new images and compare them"
     )
-    parser.set_defaults(run=run, _parser=parser)
 
 
 def _full_version(value: str) -> str:
@@ -95,10 +97,13 @@ def run(args: argparse.Namespace) -> int:
 
     if args.yes and not args.write:
         return _usage(args, "--yes only goes with --write")
-    root: Path = args.path
+    if args.json and (args.write or args.undo or args.build_check):
+        return _usage(args, "--json only goes with --diff")
+    root: Path = args.project
     if not root.is_dir():
         return _usage(args, f"{root} is not a directory")
-    if not (args.diff or args.write or args.undo or args.build_check) and _on_a_terminal():
+    headless = args.diff or args.write or args.undo or args.build_check or args.json
+    if not headless and on_a_terminal():
         return _wizard(args)
     try:
         if args.undo:
@@ -109,8 +114,11 @@ def run(args: argparse.Namespace) -> int:
             python=args.python,
             project_env=args.project_env,
             remove_requirements=args.remove_requirements,
-            progress=_progress if sys.stderr.isatty() else None,
+            progress=progress_reporter(),
         )
+        if args.json:
+            print(_redact_json(plan_to_json(plan)))
+            return EXIT_OK
         print(_redact(render_plan(plan)), end="")
         if args.build_check and not _build_check(plan):
             return EXIT_REFUSED
@@ -159,10 +167,6 @@ def _build_check(plan: MigrationPlan) -> bool:
     return True
 
 
-def _on_a_terminal() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()
-
-
 def _wizard(args: argparse.Namespace) -> int:
     """No mode flag on a terminal: the TUI wizard, started with the command line's options."""
     from uvtui.tui.screens.migrate import Choices, run_wizard
@@ -173,11 +177,7 @@ def _wizard(args: argparse.Namespace) -> int:
         remove_requirements=args.remove_requirements,
         python=args.python,
     )
-    return run_wizard(args.path, choices)
-
-
-def _progress(label: str) -> None:
-    print(f"uvtui: {label}...", file=sys.stderr)
+    return run_wizard(args.project, choices)
 
 
 def _usage(args: argparse.Namespace, message: str) -> int:
@@ -221,6 +221,71 @@ def _redact(text: str) -> str:
     from uvtui.core.uvrun import redact
 
     return redact(text)
+
+
+def _redact_json(value: object) -> str:
+    """The JSON text of value with every string redacted (not the text: that could break it)."""
+
+    def redacted(item: object) -> object:
+        if isinstance(item, str):
+            return _redact(item)
+        if isinstance(item, list):
+            return [redacted(element) for element in item]
+        if isinstance(item, dict):
+            return {key: redacted(element) for key, element in item.items()}
+        return item
+
+    return json.dumps(redacted(value), indent=2)
+
+
+def plan_to_json(plan: MigrationPlan) -> dict[str, Any]:
+    """The `--diff --json` document (uvtui/schemas/migrate.schema.json)."""
+    return {
+        "project": str(plan.root),
+        "files": [
+            {"path": change.path, "action": change.kind, "diff": change.diff()}
+            for change in plan.change_plan.changes
+        ],
+        "coverage": {
+            "carried": len(plan.carried),
+            "not_carried": len(plan.not_carried),
+            "lines": [
+                {
+                    "path": entry.path,
+                    "line": entry.line,
+                    "text": entry.text,
+                    "carried": entry.carried,
+                    "target": entry.target,
+                    "code": entry.code,
+                    "origin": entry.origin,
+                }
+                for entry in plan.coverage
+            ],
+        },
+        "drift": {
+            "freeze_file": plan.freeze_file,
+            "drifted": sum(row.status == "drift" for row in plan.drift),
+            "rows": [
+                {"name": r.name, "freeze": r.freeze, "locked": r.locked, "status": r.status}
+                for r in plan.drift
+            ],
+        },
+        "findings": [
+            {
+                "code": finding.code,
+                "level": finding.level.value,
+                "message": finding.message,
+                "path": finding.path,
+                "line": finding.line,
+            }
+            for finding in plan.findings
+        ],
+        "environment_variables": list(plan.credential_env_vars),
+        "next_steps": list(plan.next_steps),
+        "uv_version": plan.uv_version,
+        "python_version": plan.python_version,
+        "requires_python": plan.requires_python,
+    }
 
 
 def render_plan(plan: MigrationPlan) -> str:

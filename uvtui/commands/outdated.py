@@ -11,10 +11,12 @@ import json
 import os
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from uvtui.commands.streams import use_colour
+
 if TYPE_CHECKING:
+    from uvtui.cli import CommandRegistry
     from uvtui.core.project.outdated import OutdatedRow
 
 EXIT_INDEX_UNREACHABLE = 5
@@ -37,24 +39,17 @@ _UPDATE_COLOURS = {"patch": "32", "minor": "33", "major": "31"}  # green, yellow
 _HEADERS = ("Package", "Group", "Constraint", "Locked", "Compatible", "Latest", "Update", "Notes")
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    """Register `outdated` on the `uvtui` subcommand parsers."""
-    parser = subparsers.add_parser(
+def add_parser(commands: CommandRegistry) -> None:
+    """Register `outdated` on the `uvtui` commands."""
+    parser = commands.add_parser(
         "outdated",
+        run=run,
+        project="path",
+        json=True,
         help="list locked dependencies that have newer releases",
         description="List locked dependencies that have newer releases on the package index.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "path",
-        nargs="?",
-        type=Path,
-        default=Path(),
-        metavar="PATH",
-        help="project directory or its pyproject.toml (default: .)",
-    )
-    parser.add_argument("--json", action="store_true", help="print a JSON array of rows")
     parser.add_argument(
         "--all", action="store_true", help="include transitive dependencies, not only direct ones"
     )
@@ -62,11 +57,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--offline", action="store_true", help="use cached index answers only; no network"
     )
     parser.add_argument("--pre", action="store_true", help="consider pre-releases too")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check the project at `args.path` and print the rows; returns the exit code."""
+    """Check the project at `args.project` and print the rows; returns the exit code."""
     from uvtui.core.errors import LockError
     from uvtui.core.index.client import IndexClient
     from uvtui.core.index.config import resolve_indexes
@@ -75,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     from uvtui.core.project.outdated import CheckStatus, check_outdated
     from uvtui.core.project.staleness import lock_mismatch
 
-    project = load_project(args.path)
+    project = load_project(args.project)
     lock = load_lock(project.root)
     if lock is None:
         raise LockError(
@@ -92,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(rows, sys.stdout)
     else:
-        _print_table(rows, sys.stdout, colour=_use_colour(sys.stdout))
+        _print_table(rows, sys.stdout, colour=use_colour(args.color, sys.stdout))
     unknown = [row for row in rows if row.status is CheckStatus.UNKNOWN]
     if unknown:
         _warn(f"{len(unknown)} of {len(rows)} packages could not be checked: {unknown[0].reason}")
@@ -170,10 +164,6 @@ def _notes(row: OutdatedRow) -> list[str]:
     if row.marker:
         notes.append(f"when {row.marker}")
     return notes
-
-
-def _use_colour(stream: TextIO) -> bool:
-    return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
 def _warn(message: str) -> None:
