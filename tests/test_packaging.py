@@ -53,6 +53,13 @@ def test_wheel_carries_the_example_project(wheel: Path) -> None:
     assert uv_install_mode & 0o111
 
 
+def test_wheel_carries_the_json_schemas(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+
+    assert {f"uvtui/schemas/{name}.schema.json" for name in ("outdated", "migrate")} <= names
+
+
 def test_installed_package_finds_its_example(wheel: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(tmp_path / "site")

@@ -20,6 +20,7 @@ from tests.support.migration_trees import (
     tree_state,
     write_tree,
 )
+from tests.support.schemas import validate
 
 
 @pytest.fixture
@@ -54,6 +55,39 @@ def test_diff_prints_everything_and_writes_nothing(tmp_path: Path, env: dict) ->
     assert "Coverage: 3 line(s) carried, 0 not carried" in result.stdout
     assert "S-PIP-CALLER  bin/pip3-install:7" in result.stdout
     assert "Next steps:" in result.stdout
+
+
+def test_diff_json_matches_its_schema(tmp_path: Path, env: dict) -> None:
+    root = seed(tmp_path / "app")
+    before = tree_state(root)
+    result = migrate(env, root, "--diff", "--json")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no progress lines when stderr is not a terminal
+    assert tree_state(root) == before
+    plan = json.loads(result.stdout)
+    validate("migrate", plan)
+    files = {entry["path"]: entry for entry in plan["files"]}
+    assert files["Dockerfile"]["action"] == "modify"
+    assert files["Dockerfile"]["diff"].startswith("diff --git a/Dockerfile b/Dockerfile\n")
+    assert files["uv.lock"]["action"] == "create"
+    assert plan["coverage"]["carried"] == 3
+    assert plan["coverage"]["not_carried"] == 0
+    assert any(f["code"] == "S-PIP-CALLER" for f in plan["findings"])
+    assert plan["next_steps"]
+
+
+def test_json_without_a_mode_flag_is_the_diff_even_on_a_terminal(tmp_path: Path, env: dict) -> None:
+    root = seed(tmp_path / "app")
+    before = tree_state(root)
+    primary, secondary = pty.openpty()
+    try:
+        result = migrate(env, root, "--json", stdin=secondary)
+    finally:
+        os.close(primary)
+        os.close(secondary)
+    assert result.returncode == 0, result.stderr
+    validate("migrate", json.loads(result.stdout))
+    assert tree_state(root) == before
 
 
 def test_write_without_yes_off_a_terminal_is_refused(tmp_path: Path, env: dict) -> None:
@@ -175,6 +209,10 @@ def test_credentials_stay_out_of_files_and_output(tmp_path: Path, env: dict) -> 
             ),
         },
     )
+    as_json = migrate(env, root, "--diff", "--json")
+    assert as_json.returncode == 0, as_json.stderr
+    assert "bob" not in as_json.stdout and "TOKEN" not in as_json.stdout
+    validate("migrate", json.loads(as_json.stdout))
     result = migrate(env, root, "--write", "--yes")
     assert result.returncode == 0, result.stderr
     for name in ("UV_INDEX_CORP_EXAMPLE_USERNAME", "UV_INDEX_CORP_EXAMPLE_PASSWORD"):
@@ -192,6 +230,8 @@ def test_credentials_stay_out_of_files_and_output(tmp_path: Path, env: dict) -> 
         ["--diff", "--yes"],
         ["--write", "--uv-version", "0.5"],
         ["--diff", "--python", "three"],
+        ["--json", "--write", "--yes"],
+        ["--json", "--undo"],
     ],
 )
 def test_usage_errors_exit_2(tmp_path: Path, env: dict, args: list[str]) -> None:

@@ -15,6 +15,7 @@ import pytest
 
 from tests.support.local_index import LocalIndex
 from tests.support.locked_project import locked_project
+from tests.support.schemas import validate
 
 PYPROJECT = """\
 [project]
@@ -68,6 +69,7 @@ def uvtui(*args: str | Path, env: dict[str, str]) -> subprocess.CompletedProcess
     return subprocess.run(
         [sys.executable, "-m", "uvtui", *map(str, args)],
         env=env,
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=120,
@@ -86,6 +88,7 @@ def test_json_lists_direct_dependencies(project: Path, env: dict[str, str]) -> N
     result = uvtui("outdated", project, "--json", env=env)
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
+    validate("outdated", rows)
     assert [row["name"] for row in rows] == ["demo-a", "demo-b", "jinja2", "pytest", "redis"]
     assert all(set(row) >= ROW_KEYS for row in rows)
     by_name = {row["name"]: row for row in rows}
@@ -103,6 +106,7 @@ def test_all_includes_transitive_and_pre_allows_prereleases(
     project: Path, env: dict[str, str]
 ) -> None:
     rows = json.loads(uvtui("outdated", project, "--json", "--all", "--pre", env=env).stdout)
+    validate("outdated", rows)
     by_name = {row["name"]: row for row in rows}
     assert by_name["markupsafe"]["direct"] is False
     assert by_name["markupsafe"]["groups"] == []
@@ -130,6 +134,27 @@ def test_table_reads_without_colour(project: Path, env: dict[str, str]) -> None:
     redis = next(line for line in lines if line.startswith("redis"))
     columns = lines[0].index("Latest"), lines[0].index("Update")
     assert redis[columns[0] : columns[1]].strip() == "6.2.0"  # aligned under its header
+
+
+@pytest.mark.parametrize(
+    ("args", "no_color", "coloured"),
+    [
+        (["outdated", "{root}"], "", False),  # auto, and stdout is a pipe
+        (["outdated", "{root}", "--color", "always"], "1", True),  # the option beats NO_COLOR
+        (["--color", "always", "outdated", "{root}"], "", True),  # before the command too
+        (["--color", "always", "outdated", "{root}", "--color", "never"], "", False),
+    ],
+)
+def test_color_option_and_no_color(
+    project: Path, env: dict[str, str], args: list[str], no_color: str, coloured: bool
+) -> None:
+    before = snapshot(project)
+    argv = [arg.format(root=project) for arg in args]
+    result = uvtui(*argv, env=env | {"NO_COLOR": no_color})
+    assert result.returncode == 0, result.stderr
+    assert ("\x1b[31m⇈ major" in result.stdout) is coloured
+    assert ("\x1b[" in result.stdout) is coloured
+    assert snapshot(project) == before
 
 
 def test_never_writes_in_the_project(project: Path, env: dict[str, str]) -> None:
