@@ -148,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "_ARGCOMPLETE" in os.environ:  # a shell asking for completions (see `uvtui completion`)
         import argcomplete
 
-        argcomplete.autocomplete(parser)
+        argcomplete.autocomplete(parser, always_complete_options=False)
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         screen_path, arguments = _screen_path(parser, arguments, command_names)

@@ -160,8 +160,8 @@ def test_help_and_version_need_no_terminal(project: Path) -> None:
 
 
 def _register_bump(commands: cli.CommandRegistry) -> None:
-    """A command in the shape of the coming `bump`: package names, then --project."""
-    parser = commands.add_parser("bump", run=_show, project="option", json=True, help="bump")
+    """A command in the shape of the coming `bump` (named apart so the real one can land)."""
+    parser = commands.add_parser("x-bump", run=_show, project="option", json=True, help="bump")
     parser.add_argument("packages", nargs="+")
 
 
@@ -181,9 +181,9 @@ def with_bump(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_new_command_gets_the_shared_options(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli.main(["--color", "always", "bump", "flask", "--project", str(project)]) == 0
+    assert cli.main(["--color", "always", "x-bump", "flask", "--project", str(project)]) == 0
     assert capsys.readouterr().out == f"['flask'] {project} False always\n"
-    assert cli.main(["bump", "flask", "redis", "--json", "--color", "never"]) == 0
+    assert cli.main(["x-bump", "flask", "redis", "--json", "--color", "never"]) == 0
     assert capsys.readouterr().out == "['flask', 'redis'] . True never\n"
 
 
@@ -191,9 +191,9 @@ def test_a_new_command_gets_the_shared_options(
 def test_a_new_command_follows_the_same_rules(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli.main(["bmup", "flask"]) == 2
-    assert "did you mean 'bump'?" in capsys.readouterr().err
-    assert cli.main(["--project", str(project), "bump", "flask"]) == 2
+    assert cli.main(["x-bmup", "flask"]) == 2
+    assert "did you mean 'x-bump'?" in capsys.readouterr().err
+    assert cli.main(["--project", str(project), "x-bump", "flask"]) == 2
     assert "give the project after the command" in capsys.readouterr().err
-    assert cli.main([str(project), "bump", "flask"]) == 2
+    assert cli.main([str(project), "x-bump", "flask"]) == 2
     assert "a command comes first" in capsys.readouterr().err
