@@ -223,10 +223,11 @@ def _no_such_command(word: str, command_names: tuple[str, ...]) -> str:
 
 def _resolve_project(args: argparse.Namespace) -> None:
     """One project per command: `[PATH]` or `--project PATH` after the command, never both."""
+    if (args.project is not None or args.demo) and args._project_argument is None:
+        raise _UsageError(f"uvtui {args.command} takes no project")
     if args.project is not None or args.demo:
-        raise _UsageError(
-            f"give the project after the command: uvtui {args.command} [PATH | --project PATH]"
-        )
+        form = "[PATH | --project PATH]" if args._project_argument == "path" else "--project PATH"
+        raise _UsageError(f"give the project after the command: uvtui {args.command} {form}")
     path = getattr(args, "project_path", None)
     option = getattr(args, "project_option", None)
     if path is not None and option is not None:

@@ -127,8 +127,18 @@ def test_a_first_word_that_is_neither_a_command_nor_a_folder(
         (("--project", "{root}", "outdated"), "give the project after the command"),
         (("{root}", "outdated"), "a command comes first: uvtui outdated"),
         (("{root}", "stray"), "unexpected 'stray' after the folder"),
+        (("--project", "{root}", "completion", "bash"), "uvtui completion takes no project"),
     ],
-    ids=["screen", "screen-demo", "outdated", "migrate", "before-command", "folder-first", "stray"],
+    ids=[
+        "screen",
+        "screen-demo",
+        "outdated",
+        "migrate",
+        "before-command",
+        "folder-first",
+        "stray",
+        "no-project-command",
+    ],
 )
 def test_the_project_is_given_once(project: Path, args: tuple[str, ...], expected: str) -> None:
     before = tree_state(project)

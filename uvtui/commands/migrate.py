@@ -145,7 +145,9 @@ def _build_check(plan: MigrationPlan) -> bool:
     """Run V6 and print its outcome; False when the images differ (nothing is written then)."""
     from uvtui.core.migrate.plan import build_check_migration
 
-    print("\nBuild check: building the original and the migrated image...", file=sys.stderr)
+    report = progress_reporter()
+    if report:
+        report("Build check: building the original and the migrated image")
     result = build_check_migration(plan)
     for difference in result.differences:
         print(
