@@ -12,6 +12,11 @@ command follows the same rules: `[PATH]` and/or `--project PATH` (never both; re
 as `args.project`, a Path), `--json` (`args.json`), `--color` (`args.color`, see streams.py).
 `run(args) -> int` returns the exit code. Modules import the heavy parts of the core inside
 `run`, so that opening the TUI stays fast, and never import uvtui.cli at module level.
+
+`json=True` needs the output's schema in uvtui/schemas/NAME.schema.json (a test checks every
+such command). A positional naming packages the project declares (bump, remove) completes
+them in the shells when marked: `parser.add_argument("packages", nargs="+").completer =
+project_package_names` (from uvtui.commands.completion).
 """
 
 from __future__ import annotations
