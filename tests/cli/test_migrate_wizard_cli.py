@@ -5,18 +5,17 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
-import select
 import struct
 import subprocess
 import sys
 import termios
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.support.local_index import LocalIndex
 from tests.support.migration_trees import seed, tree_state
+from tests.support.terminal import read_until
 
 
 @pytest.fixture
@@ -41,20 +40,6 @@ def test_no_flag_off_a_terminal_prints_the_diff(tmp_path: Path, env: dict) -> No
     assert tree_state(root) == before
 
 
-def _read_until(fd: int, needle: bytes, timeout: float, process: subprocess.Popen) -> bytes:
-    """Read the terminal until needle shows up, the process ends, or the time is up."""
-    seen = b""
-    deadline = time.monotonic() + timeout
-    while needle not in seen and process.poll() is None and time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.2)
-        if ready:
-            try:
-                seen += os.read(fd, 65536)
-            except OSError:  # the child closed the terminal
-                break
-    return seen
-
-
 def test_no_flag_on_a_terminal_opens_the_wizard(tmp_path: Path, env: dict) -> None:
     root = seed(tmp_path / "app")
     before = tree_state(root)
@@ -69,10 +54,10 @@ def test_no_flag_on_a_terminal_opens_the_wizard(tmp_path: Path, env: dict) -> No
             stderr=secondary,
             start_new_session=True,
         )
-        shown = _read_until(primary, b"What was found", 120, process)
+        shown = read_until(primary, b"What was found", 120, process)
         assert b"What was found" in shown
         os.write(primary, b"\x1b")  # escape on the first step closes the wizard
-        _read_until(primary, b"\x00never", 30, process)  # drain the terminal until it exits
+        read_until(primary, b"\x00never", 30, process)  # drain the terminal until it exits
         assert process.wait(timeout=30) == 0
     finally:
         os.close(primary)

@@ -4,16 +4,20 @@ silently ignored. Each case is a real process with stdin=/dev/null and a timeout
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import pty
+import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from tests.support.migration_trees import tree_state
+from tests.support.terminal import read_until
 from uvtui import cli
 
 PYPROJECT = """\
@@ -162,6 +166,29 @@ def test_migrate_with_stdout_off_a_terminal_plans_instead_of_starting_the_wizard
     assert len(result.stderr.splitlines()) == 1
     assert result.stdout == ""
     assert tree_state(project) == before
+
+
+def test_the_screen_starts_on_a_terminal(project: Path) -> None:
+    """The guard lets a real terminal through: the screen paints, and q quits with 0."""
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvtui", str(project)],
+            env={**os.environ, "TERM": "xterm-256color"},
+            stdin=secondary,
+            stdout=secondary,
+            stderr=secondary,
+            start_new_session=True,
+        )
+        shown = read_until(primary, b"flask", TIMEOUT, process)
+        assert b"flask" in shown
+        os.write(primary, b"q")
+        read_until(primary, b"\x00never", 30, process)  # drain the terminal until it exits
+        assert process.wait(timeout=30) == 0
+    finally:
+        os.close(primary)
+        os.close(secondary)
 
 
 def test_help_and_version_need_no_terminal(project: Path) -> None:
