@@ -17,6 +17,13 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from uvtui.core.errors import PackageIndexError
+from uvtui.core.project.binding import (
+    AppliedSpecifier,
+    HeldBy,
+    applied_specifiers,
+    combined,
+    held_by,
+)
 from uvtui.core.project.lock import Lockfile
 from uvtui.core.project.model import DeclaredDependency, Project
 from uvtui.core.project.versions import UpdateKind, pick_latest, pick_latest_compatible, update_kind
@@ -63,6 +70,9 @@ class OutdatedRow:
     update: UpdateKind | None = None
     yanked: bool = False  # the locked version is yanked
     newer_needs_python: tuple[str, str] | None = None  # ("6.0", ">=3.12") hint
+    # What uv narrows this package (this fork) by: declarations or overrides, constraints.
+    applied: tuple[AppliedSpecifier, ...] = ()
+    held_by: HeldBy | None = None  # why latest_compatible is below latest, when it is
 
 
 class ReleaseSource(Protocol):
@@ -99,22 +109,29 @@ def local_rows(
     status NOT_REGISTRY, all others PENDING.
     """
     declarations = _declarations_by_name(project)
+    requires_python = effective_requires_python(project, lock)
+
+    def row(name: str, locked: str | None, marker: str | None, source_kind: str) -> OutdatedRow:
+        declared = declarations.get(name, [])
+        applied = applied_specifiers(
+            project,
+            name,
+            fork_marker=marker,
+            requires_python=requires_python,
+            declarations=declared,
+        )
+        return _row(name, locked, declared, applied, marker, source_kind)
+
     if lock is None:
         rows = [
-            _row(name, None, declared, None, _declared_source_kind(declared))
+            row(name, None, None, _declared_source_kind(declared))
             for name, declared in declarations.items()
             if name not in _member_names(project, None)
         ]
     else:
         members = _member_names(project, lock)
         rows = [
-            _row(
-                package.name,
-                package.version,
-                declarations.get(package.name, []),
-                lock.package_markers(package),
-                package.source_kind,
-            )
+            row(package.name, package.version, lock.package_markers(package), package.source_kind)
             for package in lock.packages
             if package.name not in members and (include_transitive or package.name in declarations)
         ]
@@ -134,7 +151,15 @@ def fill_row(
     )
     compatible = pick_latest_compatible(
         releases,
-        _constraint_set(row.constraint),
+        combined(row.applied),
+        requires_python=requires_python,
+        allow_prereleases=allow_prereleases,
+    )
+    holding = held_by(
+        row.applied,
+        releases,
+        compatible=compatible,
+        latest=latest,
         requires_python=requires_python,
         allow_prereleases=allow_prereleases,
     )
@@ -145,6 +170,7 @@ def fill_row(
         reason=None,
         latest=str(latest.version) if latest else None,
         latest_compatible=str(compatible.version) if compatible else None,
+        held_by=holding,
         update=update_kind(locked, latest.version) if locked and latest else None,
         yanked=locked in {release.version for release in releases if release.yanked},
         newer_needs_python=(
@@ -238,6 +264,7 @@ def _row(
     name: str,
     locked: str | None,
     declared: list[DeclaredDependency],
+    applied: tuple[AppliedSpecifier, ...],
     marker: str | None,
     source_kind: str,
 ) -> OutdatedRow:
@@ -253,6 +280,7 @@ def _row(
         source_kind=source_kind,
         status=CheckStatus.NOT_REGISTRY if reason else CheckStatus.PENDING,
         reason=reason,
+        applied=applied,
     )
 
 
@@ -311,10 +339,6 @@ def _written_specifier(dependency: DeclaredDependency) -> str:
     except InvalidSpecifier:
         pass
     return str(requirement.specifier)
-
-
-def _constraint_set(constraint: str | None) -> SpecifierSet:
-    return SpecifierSet(constraint or "")
 
 
 def effective_requires_python(project: Project, lock: Lockfile | None) -> SpecifierSet | None:
