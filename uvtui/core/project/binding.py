@@ -12,6 +12,7 @@ The outdated join uses this for "latest compatible" and its "held by" note; bump
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import Requirement
-from packaging.specifiers import SpecifierSet
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
@@ -40,6 +41,7 @@ __all__ = [
     "combined",
     "held_by",
     "rejecting",
+    "written_specifier",
 ]
 
 CONSTRAINT_SETTING = "[tool.uv] constraint-dependencies"
@@ -253,6 +255,25 @@ def _usable(release: Release, requires_python: SpecifierSet | None, prereleases:
     )
 
 
+def written_specifier(text: str, requirement: Requirement) -> str:
+    """The specifier of `requirement` as `text` writes it (`>=2,<3`), not packaging's sorted
+    form; "" for a bare name or a URL."""
+    if requirement.url or not requirement.specifier:
+        return ""
+    head = text.split(";", 1)[0]
+    match = _NAME_AND_EXTRAS.match(head)
+    written = re.sub(r"[\s()]", "", head[match.end() :]) if match else ""
+    try:
+        if SpecifierSet(written) == requirement.specifier:
+            return written
+    except InvalidSpecifier:
+        pass
+    return str(requirement.specifier)
+
+
+_NAME_AND_EXTRAS = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?")
+
+
 def _from_requirement(origin: Origin, requirement: Requirement) -> AppliedSpecifier:
     return AppliedSpecifier(
         origin=origin,
@@ -266,7 +287,7 @@ def _from_declaration(dependency: DeclaredDependency) -> AppliedSpecifier:
     requirement = dependency.requirement
     return AppliedSpecifier(
         origin=Origin.DECLARATION,
-        specifier=str(requirement.specifier),
+        specifier=written_specifier(dependency.text, requirement),
         requirement=dependency.text,
         marker=str(requirement.marker) if requirement.marker else None,
         group=dependency.group,

@@ -6,7 +6,6 @@ distinct name and fills the rows in as answers arrive.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -23,6 +22,7 @@ from uvtui.core.project.binding import (
     applied_specifiers,
     combined,
     held_by,
+    written_specifier,
 )
 from uvtui.core.project.lock import Lockfile
 from uvtui.core.project.model import DeclaredDependency, Project
@@ -257,6 +257,26 @@ def row_to_json(row: OutdatedRow) -> dict[str, Any]:
         "status": row.status.value,
         "reason": row.reason,
         "newer_needs_python": ({"version": hint[0], "requires_python": hint[1]} if hint else None),
+        "held_by": _held_by_json(row.held_by),
+    }
+
+
+def _held_by_json(holding: HeldBy | None) -> dict[str, Any] | None:
+    if holding is None:
+        return None
+    return {
+        "text": str(holding),
+        "blocked": holding.blocked,
+        "specifiers": [
+            {
+                "kind": spec.origin.value,
+                "specifier": spec.specifier,
+                "requirement": spec.requirement,
+                "setting": spec.setting,
+                "member": spec.member,
+            }
+            for spec in holding.specifiers
+        ],
     }
 
 
@@ -317,28 +337,11 @@ def _declared_source_kind(declared: list[DeclaredDependency]) -> str:
 
 
 def _joined_constraint(declared: list[DeclaredDependency]) -> str | None:
-    written = _unique(_written_specifier(dependency) for dependency in declared)
+    written = _unique(
+        written_specifier(dependency.text, dependency.requirement) for dependency in declared
+    )
     joined = ",".join(text for text in written if text)
     return joined or None
-
-
-_NAME_AND_EXTRAS = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?")
-
-
-def _written_specifier(dependency: DeclaredDependency) -> str:
-    """The specifier as the user wrote it (`>=2,<3`), not packaging's sorted form."""
-    requirement = dependency.requirement
-    if requirement.url or not requirement.specifier:
-        return ""
-    head = dependency.text.split(";", 1)[0]
-    match = _NAME_AND_EXTRAS.match(head)
-    text = re.sub(r"[\s()]", "", head[match.end() :]) if match else ""
-    try:
-        if SpecifierSet(text) == requirement.specifier:
-            return text
-    except InvalidSpecifier:
-        pass
-    return str(requirement.specifier)
 
 
 def effective_requires_python(project: Project, lock: Lockfile | None) -> SpecifierSet | None:
