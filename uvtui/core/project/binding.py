@@ -39,6 +39,7 @@ __all__ = [
     "applied_specifiers",
     "binding_specifiers",
     "combined",
+    "declaration_specifiers",
     "held_by",
     "rejecting",
     "written_specifier",
@@ -108,42 +109,46 @@ def applied_specifiers(
     *,
     fork_marker: str | None = None,
     requires_python: SpecifierSet | None = None,
-    declarations: Iterable[DeclaredDependency] | None = None,
+    declared: Sequence[AppliedSpecifier] | None = None,
 ) -> tuple[AppliedSpecifier, ...]:
     """Every specifier uv applies to `name`: declarations (or the overrides that replace
     them), then constraints; those whose marker cannot hold where `fork_marker` and
     `requires_python` say the package is used are left out.
 
     `project` is the workspace root: uv reads constraints and overrides there only.
-    `declarations`, when the caller has them grouped already, are the project's
-    declarations of `name` (saves a scan of every declaration per package).
+    `declared`, when the caller has it already, is `declaration_specifiers` of the
+    project's declarations of `name` (saves a scan of every declaration per package).
     """
     name = canonicalize_name(name)
-    if declarations is None:
-        declarations = [dependency for dependency in project.declared if dependency.name == name]
-    overrides = [
-        _from_requirement(Origin.OVERRIDE, requirement)
-        for requirement in project.overrides
-        if canonicalize_name(requirement.name) == name
-    ]
+    overrides = _named(Origin.OVERRIDE, project.overrides, name)
     if overrides:
         narrowing = overrides
+    elif declared is not None:
+        narrowing = tuple(declared)
     else:
-        narrowing = [
-            _from_declaration(dependency)
-            for dependency in declarations
-            if not dependency.requirement.url
-        ]
-    constraints = [
-        _from_requirement(Origin.CONSTRAINT, requirement)
-        for requirement in project.constraints
-        if canonicalize_name(requirement.name) == name
-    ]
+        narrowing = declaration_specifiers(
+            dependency for dependency in project.declared if dependency.name == name
+        )
+    applied = (*narrowing, *_named(Origin.CONSTRAINT, project.constraints, name))
+    if all(spec.marker is None for spec in applied):
+        return applied
     python = str(requires_python) if requires_python is not None else ""
     return tuple(
         spec
-        for spec in (*narrowing, *constraints)
+        for spec in applied
         if spec.marker is None or _can_hold_together(spec.marker, fork_marker, python)
+    )
+
+
+def declaration_specifiers(
+    declarations: Iterable[DeclaredDependency],
+) -> tuple[AppliedSpecifier, ...]:
+    """The declarations as applied specifiers, written as in pyproject.toml; URL
+    requirements narrow nothing and are left out."""
+    return tuple(
+        _from_declaration(dependency)
+        for dependency in declarations
+        if not dependency.requirement.url
     )
 
 
@@ -272,6 +277,16 @@ def written_specifier(text: str, requirement: Requirement) -> str:
 
 
 _NAME_AND_EXTRAS = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?")
+
+
+def _named(
+    origin: Origin, requirements: Iterable[Requirement], name: str
+) -> tuple[AppliedSpecifier, ...]:
+    return tuple(
+        _from_requirement(origin, requirement)
+        for requirement in requirements
+        if canonicalize_name(requirement.name) == name
+    )
 
 
 def _from_requirement(origin: Origin, requirement: Requirement) -> AppliedSpecifier:

@@ -21,8 +21,8 @@ from uvtui.core.project.binding import (
     HeldBy,
     applied_specifiers,
     combined,
+    declaration_specifiers,
     held_by,
-    written_specifier,
 )
 from uvtui.core.project.lock import Lockfile
 from uvtui.core.project.model import DeclaredDependency, Project
@@ -113,14 +113,15 @@ def local_rows(
 
     def row(name: str, locked: str | None, marker: str | None, source_kind: str) -> OutdatedRow:
         declared = declarations.get(name, [])
+        specifiers = declaration_specifiers(declared)
         applied = applied_specifiers(
             project,
             name,
             fork_marker=marker,
             requires_python=requires_python,
-            declarations=declared,
+            declared=specifiers,
         )
-        return _row(name, locked, declared, applied, marker, source_kind)
+        return _row(name, locked, declared, specifiers, applied, marker, source_kind)
 
     if lock is None:
         rows = [
@@ -284,6 +285,7 @@ def _row(
     name: str,
     locked: str | None,
     declared: list[DeclaredDependency],
+    specifiers: tuple[AppliedSpecifier, ...],
     applied: tuple[AppliedSpecifier, ...],
     marker: str | None,
     source_kind: str,
@@ -295,7 +297,7 @@ def _row(
         groups=_unique(dependency.group for dependency in declared),
         members=_unique(dependency.member for dependency in declared),
         direct=bool(declared),
-        constraint=_joined_constraint(declared),
+        constraint=_joined_constraint(specifiers),
         marker=marker,
         source_kind=source_kind,
         status=CheckStatus.NOT_REGISTRY if reason else CheckStatus.PENDING,
@@ -336,11 +338,8 @@ def _declared_source_kind(declared: list[DeclaredDependency]) -> str:
     return "registry"
 
 
-def _joined_constraint(declared: list[DeclaredDependency]) -> str | None:
-    written = _unique(
-        written_specifier(dependency.text, dependency.requirement) for dependency in declared
-    )
-    joined = ",".join(text for text in written if text)
+def _joined_constraint(specifiers: Iterable[AppliedSpecifier]) -> str | None:
+    joined = ",".join(_unique(spec.specifier for spec in specifiers if spec.specifier))
     return joined or None
 
 
