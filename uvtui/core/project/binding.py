@@ -180,7 +180,7 @@ def held_by(
     requires_python: SpecifierSet | None,
     allow_prereleases: bool,
 ) -> HeldBy | None:
-    """What stops the step past `compatible` towards `latest` (both as `resolve_binding`
+    """What stops the step past `compatible` towards `latest` (both as `binding_specifiers`
     picks them): the specifiers rejecting the oldest usable release newer than `compatible`,
     or rejecting `latest` when nothing is compatible. None when there is no such step.
     """
@@ -215,19 +215,6 @@ def binding_specifiers(
     applied = applied_specifiers(
         project, name, fork_marker=fork_marker, requires_python=requires_python
     )
-    return resolve_binding(
-        applied, releases, requires_python=requires_python, allow_prereleases=allow_prereleases
-    )
-
-
-def resolve_binding(
-    applied: tuple[AppliedSpecifier, ...],
-    releases: Sequence[Release],
-    *,
-    requires_python: SpecifierSet | None,
-    allow_prereleases: bool,
-) -> Binding:
-    """`binding_specifiers` for specifiers already gathered (as the outdated rows keep them)."""
     latest, _ = pick_latest(
         releases, requires_python=requires_python, allow_prereleases=allow_prereleases
     )
@@ -237,19 +224,15 @@ def resolve_binding(
         requires_python=requires_python,
         allow_prereleases=allow_prereleases,
     )
-    return Binding(
-        applied=applied,
+    holding = held_by(
+        applied,
+        releases,
         compatible=compatible,
         latest=latest,
-        held_by=held_by(
-            applied,
-            releases,
-            compatible=compatible,
-            latest=latest,
-            requires_python=requires_python,
-            allow_prereleases=allow_prereleases,
-        ),
+        requires_python=requires_python,
+        allow_prereleases=allow_prereleases,
     )
+    return Binding(applied=applied, compatible=compatible, latest=latest, held_by=holding)
 
 
 def _usable(release: Release, requires_python: SpecifierSet | None, prereleases: bool) -> bool:
@@ -329,6 +312,7 @@ _PLATFORMS = (
 _IMPLEMENTATIONS = (("cpython", "CPython"), ("pypy", "PyPy"))
 
 
+@lru_cache(maxsize=1)  # built on first use: most projects have no markers to judge
 def _sample_environments() -> list[dict[str, str]]:
     environments = []
     for minor in range(6, 17):
@@ -354,9 +338,6 @@ def _sample_environments() -> list[dict[str, str]]:
     return environments
 
 
-_ENVIRONMENTS = _sample_environments()
-
-
 @lru_cache(maxsize=1024)
 def _can_hold_together(marker: str, fork_marker: str | None, requires_python: str) -> bool:
     """Whether some sampled environment satisfies `marker`, `fork_marker` and requires-python."""
@@ -368,7 +349,7 @@ def _can_hold_together(marker: str, fork_marker: str | None, requires_python: st
     python = SpecifierSet(requires_python)
     scope = [
         env
-        for env in _ENVIRONMENTS
+        for env in _sample_environments()
         if python.contains(env["python_full_version"], prereleases=True)
         and (fork is None or _evaluate(fork, env))
     ]
