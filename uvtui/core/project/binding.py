@@ -67,6 +67,9 @@ class AppliedSpecifier:
     marker: str | None  # None when the requirement has no marker
     group: str | None = None  # declarations only: the group label (see model.py)
     member: str | None = None  # declarations only: the workspace member declaring it
+    # Constraints and overrides only: the item's index in its [tool.uv] array of the root's
+    # pyproject.toml (`requirement` is packaging's spelling, the array holds the user's).
+    position: int | None = None
 
     @property
     def setting(self) -> str:
@@ -266,18 +269,19 @@ def _named(
     origin: Origin, requirements: Iterable[Requirement], name: str
 ) -> tuple[AppliedSpecifier, ...]:
     return tuple(
-        _from_requirement(origin, requirement)
-        for requirement in requirements
+        _from_requirement(origin, requirement, position)
+        for position, requirement in enumerate(requirements)
         if canonicalize_name(requirement.name) == name
     )
 
 
-def _from_requirement(origin: Origin, requirement: Requirement) -> AppliedSpecifier:
+def _from_requirement(origin: Origin, requirement: Requirement, position: int) -> AppliedSpecifier:
     return AppliedSpecifier(
         origin=origin,
         specifier=str(requirement.specifier),
         requirement=str(requirement),
         marker=str(requirement.marker) if requirement.marker else None,
+        position=position,
     )
 
 
