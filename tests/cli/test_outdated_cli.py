@@ -142,7 +142,7 @@ def test_json_and_table_say_what_holds_a_package_back(
     table = uvtui("outdated", root, env=env | {"NO_COLOR": ""}).stdout.splitlines()
     line = {text.split()[0]: text for text in table}
     assert line["click"].endswith("held by constraint ==8.1.7")
-    assert line["redis"].endswith("override >=4 replaces the declared")
+    assert line["redis"].endswith("override >=4 replaces the declarations")
     assert "held by" not in line["jinja2"]  # a declaration's bound is in the Constraint column
 
 

@@ -168,7 +168,7 @@ async def test_details_say_what_holds_a_package_back(
         select(table, "redis")
         await settle(pilot)
         text = plain(screen.query_one("#details-body"))
-        assert "uv applies  override >=4 (replaces the declared)" in text
+        assert "uv applies  override >=4 (replaces the declarations)" in text
         assert "held by" not in text
         assert str(table_cell(screen, "redis", "compatible")) == "6.2.0"
 

@@ -170,7 +170,9 @@ def _notes(row: OutdatedRow) -> list[str]:
     ):
         notes.append(str(row.held_by))
     notes += [
-        f"{spec} replaces the declared" for spec in row.applied if spec.origin is Origin.OVERRIDE
+        f"{spec} replaces the declarations"
+        for spec in row.applied
+        if spec.origin is Origin.OVERRIDE
     ]
     if row.yanked:
         notes.append("locked version is yanked")

@@ -91,9 +91,13 @@ class HeldBy:
     specifiers: tuple[AppliedSpecifier, ...]
     blocked: str  # the oldest usable release newer than the latest compatible one
 
+    @property
+    def settings(self) -> str:
+        """E.g. "constraint ==2.31.0" or "declaration <6 and constraint <5"."""
+        return " and ".join(dict.fromkeys(str(spec) for spec in self.specifiers))
+
     def __str__(self) -> str:
-        """E.g. "held by constraint ==2.31.0" or "held by declaration <6 and constraint <5"."""
-        return "held by " + " and ".join(dict.fromkeys(str(spec) for spec in self.specifiers))
+        return f"held by {self.settings}"
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ def _setting_text(spec: AppliedSpecifier) -> str:
     if spec.marker:
         text += f" ; {spec.marker}"
     if spec.origin is Origin.OVERRIDE:
-        text += " (replaces the declared)"
+        text += " (replaces the declarations)"
     return text
 
 
@@ -112,8 +112,8 @@ class DetailsPanel(VerticalScroll):
         if settings:
             parts.append(_fact("uv applies", "; ".join(_setting_text(spec) for spec in settings)))
         if row.held_by:
-            held = str(row.held_by).removeprefix("held by ")
-            parts.append(_fact("held by", f"{held} (keeps {row.held_by.blocked} out)"))
+            holding = row.held_by
+            parts.append(_fact("held by", f"{holding.settings} (keeps {holding.blocked} out)"))
         parts.append(_fact("groups", ", ".join(row.groups) or "(transitive)"))
         parts.append(_fact("source", row.source_kind))
         if row.marker:
