@@ -45,6 +45,7 @@ ROW_KEYS = {
     "status",
     "reason",
     "newer_needs_python",
+    "held_by",
 }
 
 
@@ -100,6 +101,52 @@ def test_json_lists_direct_dependencies(project: Path, env: dict[str, str]) -> N
     assert by_name["redis"]["constraint"] == ">=4,<6"
     assert by_name["pytest"]["groups"] == ["dev"]
     assert all(row["direct"] and row["status"] == "checked" for row in rows)
+
+
+NARROWED = """\
+[project]
+name = "narrowed"
+version = "0.1.0"
+requires-python = ">=3.11"
+dependencies = ["click>=8.1", "redis>=4,<5", "jinja2<3.1.6"]
+
+[tool.uv]
+package = false
+constraint-dependencies = ["click==8.1.7"]
+override-dependencies = ["redis>=4"]
+"""
+
+
+def test_json_and_table_say_what_holds_a_package_back(
+    local_index: LocalIndex, tmp_path: Path, env: dict[str, str]
+) -> None:
+    root = locked_project(tmp_path / "narrowed", NARROWED, local_index)
+    rows = json.loads(uvtui("outdated", root, "--json", env=env).stdout)
+    by_name = {row["name"]: row for row in rows}
+    assert (by_name["click"]["latest_compatible"], by_name["click"]["latest"]) == ("8.1.7", "8.2.1")
+    assert by_name["click"]["held_by"] == {
+        "text": "held by constraint ==8.1.7",
+        "blocked": "8.1.8",
+        "specifiers": [
+            {
+                "kind": "constraint",
+                "specifier": "==8.1.7",
+                "requirement": "click==8.1.7",
+                "setting": "[tool.uv] constraint-dependencies",
+                "member": None,
+            }
+        ],
+    }
+    assert (by_name["redis"]["latest_compatible"], by_name["redis"]["held_by"]) == ("6.2.0", None)
+    jinja2 = by_name["jinja2"]["held_by"]
+    assert jinja2["text"] == "held by declaration <3.1.6"
+    assert jinja2["specifiers"][0]["setting"] == "main"
+    assert jinja2["specifiers"][0]["member"] == "narrowed"
+    table = uvtui("outdated", root, env=env | {"NO_COLOR": ""}).stdout.splitlines()
+    line = {text.split()[0]: text for text in table}
+    assert line["click"].endswith("held by constraint ==8.1.7")
+    assert line["redis"].endswith("override >=4 replaces the declarations")
+    assert "held by" not in line["jinja2"]  # a declaration's bound is in the Constraint column
 
 
 def test_all_includes_transitive_and_pre_allows_prereleases(

@@ -5,11 +5,15 @@ packages) and an index of edge cases built here (post releases, normalised versi
 Requires-Python lower bounds with and without upper bounds, Python forks, yanked and
 pre-releases, a transitive package held back by its parent). For every locked package uv
 marks as outdated, our `latest` is uv's; every package uv does not mark has no update.
+
+A third, a workspace whose root sets constraint- and override-dependencies, checks "latest
+compatible" against what `uv lock --upgrade-package NAME` really locks.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -182,3 +186,143 @@ def test_agrees_with_uv_on_edge_cases(edge_index: LocalIndex, tmp_path: Path) ->
     gamma = [row for row in rows if row.name == "gamma"]
     assert len(gamma) == 2 and all(row.marker for row in gamma)
     assert gamma[0].newer_needs_python == ("2.0", ">=3.12")
+
+
+# A workspace whose root narrows packages through [tool.uv]: click held back by a constraint,
+# pytest (a dev group) by a bound constraint, redis's member declaration `<5` lifted by an
+# override, markupsafe (transitive) held back on Python < 3.12 only, and a constraint whose
+# marker is outside requires-python (jinja2) that uv ignores.
+WORKSPACE_ROOT = """\
+[project]
+name = "shop"
+version = "0.1.0"
+requires-python = ">=3.11"
+dependencies = ["click>=8.1", "gunicorn>=21"]
+
+[dependency-groups]
+dev = ["pytest>=7"]
+
+[tool.uv]
+package = false
+constraint-dependencies = [{constraints}]
+override-dependencies = [{overrides}]
+
+[tool.uv.workspace]
+members = ["packages/*"]
+"""
+
+WORKSPACE_MEMBER = """\
+[project]
+name = "api"
+version = "0.1.0"
+requires-python = ">=3.11"
+dependencies = ["redis>=4,<5", "jinja2>=3.1", "gunicorn<23"]
+"""
+
+# First locked with every package pinned old, then with the real settings: uv keeps the
+# locked versions it may, so each package has a step to take.
+OLD_PINS = (
+    '"click==8.1.3", "redis==4.6.0", "pytest==7.4.4", "gunicorn==21.2.0", "jinja2==3.1.2", '
+    '"markupsafe==2.1.3"'
+)
+CONSTRAINTS = (
+    '"click==8.1.7", "pytest<8.3", "markupsafe<3; python_version < \'3.12\'", '
+    "\"jinja2<3.1.4; python_version < '3.11'\""
+)
+OVERRIDES = '"redis>=4"'
+
+
+def _uv_lock(root: Path, env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        ["uv", "lock", "--python", "3.11", *args],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def narrowed_workspace(local_index: LocalIndex, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("narrowed") / "shop"
+    (root / "packages" / "api").mkdir(parents=True)
+    (root / "packages" / "api" / "pyproject.toml").write_text(WORKSPACE_MEMBER)
+    env = local_index.uv_env()
+    (root / "pyproject.toml").write_text(WORKSPACE_ROOT.format(constraints=OLD_PINS, overrides=""))
+    _uv_lock(root, env)
+    pyproject = WORKSPACE_ROOT.format(constraints=CONSTRAINTS, overrides=OVERRIDES)
+    (root / "pyproject.toml").write_text(pyproject)
+    _uv_lock(root, env)
+    return root
+
+
+def test_workspace_root_constraints_and_overrides_narrow_compatible(
+    narrowed_workspace: Path, local_index: LocalIndex, tmp_path: Path
+) -> None:
+    rows = _our_rows(narrowed_workspace, local_index.uv_env(), tmp_path / "cache")
+    by_name = {row.name: row for row in rows}
+    click = by_name["click"]
+    assert (click.locked, click.latest_compatible, click.latest) == ("8.1.7", "8.1.7", "8.2.1")
+    assert str(click.held_by) == "held by constraint ==8.1.7"
+    pytest_row = by_name["pytest"]
+    assert (pytest_row.latest_compatible, pytest_row.latest) == ("8.0.0", "8.4.1")
+    assert str(pytest_row.held_by) == "held by constraint <8.3"
+    redis = by_name["redis"]  # the member declares <5; the root's override replaces it
+    assert (redis.constraint, redis.latest_compatible, redis.held_by) == (">=4,<5", "6.2.0", None)
+    gunicorn = by_name["gunicorn"]  # root >=21, member <23
+    assert gunicorn.latest_compatible == "22.0.0"
+    assert str(gunicorn.held_by) == "held by declaration <23"
+    assert (by_name["jinja2"].latest_compatible, by_name["jinja2"].held_by) == ("3.1.6", None)
+    markupsafe = by_name["markupsafe"]  # one version for every Python: must suit 3.11 too
+    assert (markupsafe.latest_compatible, str(markupsafe.held_by)) == (
+        "2.1.5",
+        "held by constraint <3",
+    )
+
+
+def _locked_versions(root: Path, name: str) -> set[Version]:
+    lock = load_lock(root)
+    assert lock is not None
+    return {Version(package.version) for package in lock.by_name(name) if package.version}
+
+
+def test_compatible_is_what_uv_lock_upgrade_package_locks(
+    narrowed_workspace: Path, local_index: LocalIndex, tmp_path: Path
+) -> None:
+    """For every registry package, `uv lock --upgrade-package NAME` (in a copy) locks our
+    latest compatible. Where uv then forks (markupsafe, held back on Python < 3.12 only),
+    our single row's answer is the version that suits every Python: the lowest fork's."""
+    env = local_index.uv_env()
+    rows = _our_rows(narrowed_workspace, env, tmp_path / "cache")
+    checked = [row for row in rows if row.source_kind == "registry"]
+    assert {row.name for row in checked} >= {"click", "redis", "pytest", "gunicorn", "markupsafe"}
+    for row in checked:
+        copy = Path(shutil.copytree(narrowed_workspace, tmp_path / f"up-{row.name}"))
+        _uv_lock(copy, env, "--upgrade-package", row.name)
+        assert row.latest_compatible is not None, row
+        upgraded = _locked_versions(copy, row.name)
+        assert Version(row.latest_compatible) == min(upgraded), (row.name, upgraded)
+        assert len(upgraded) == 1 or row.name == "markupsafe", (row.name, upgraded)
+
+
+def test_a_constraint_marker_holds_back_only_its_fork(
+    local_index: LocalIndex, tmp_path: Path
+) -> None:
+    root = tmp_path / "forked"
+    (root / "packages" / "api").mkdir(parents=True)
+    (root / "packages" / "api" / "pyproject.toml").write_text(WORKSPACE_MEMBER)
+    pyproject = WORKSPACE_ROOT.format(constraints=CONSTRAINTS, overrides=OVERRIDES)
+    (root / "pyproject.toml").write_text(pyproject)
+    env = local_index.uv_env()
+    _uv_lock(root, env)
+    rows = _our_rows(root, env, tmp_path / "cache")
+    forks = {row.marker: row for row in rows if row.name == "markupsafe"}
+    assert set(forks) == {"python_full_version < '3.12'", "python_full_version >= '3.12'"}
+    older, newer = forks["python_full_version < '3.12'"], forks["python_full_version >= '3.12'"]
+    assert (older.locked, older.latest_compatible, str(older.held_by)) == (
+        "2.1.5",
+        "2.1.5",
+        "held by constraint <3",
+    )
+    assert (newer.locked, newer.latest_compatible, newer.held_by) == ("3.0.2", "3.0.2", None)

@@ -14,6 +14,7 @@ from tests.support.local_index import LocalIndex
 from tests.support.locked_project import locked_project
 from uvtui.core.index.client import IndexClient, Release
 from uvtui.core.index.config import resolve_indexes
+from uvtui.core.project.binding import AppliedSpecifier, Origin
 from uvtui.core.project.lock import LockedPackage, Lockfile, load_lock
 from uvtui.core.project.model import DeclaredDependency, Project, load_project
 from uvtui.core.project.outdated import (
@@ -169,6 +170,11 @@ def row(locked_version: str | None = "1.0", constraint: str | None = None) -> Ou
         constraint=constraint,
         marker=None,
         source_kind="registry",
+        applied=(
+            (AppliedSpecifier(Origin.DECLARATION, constraint, f"pkg{constraint}", None, "main"),)
+            if constraint
+            else ()
+        ),
     )
 
 

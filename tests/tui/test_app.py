@@ -8,6 +8,7 @@ from rich.console import Console
 from textual.widgets import Input, Label
 
 from tests.support.local_index import LocalIndex
+from tests.support.locked_project import locked_project
 from tests.support.tui_app import settle
 from uvtui.core.project.outdated import CheckStatus
 from uvtui.tui.app import UvtuiApp
@@ -136,6 +137,40 @@ async def test_details_panel_for_selected_package(shop: Path, make_app) -> None:
         assert versions[:4] == ["3.1.0", "3.0.3", "3.0.0", "2.3.3"]  # newest first
         assert "● locked" in text
         assert "Required by" in text and "shop" in text.split("Required by")[1]
+
+
+NARROWED = """\
+[project]
+name = "narrowed"
+version = "0.1.0"
+requires-python = ">=3.11"
+dependencies = ["click>=8.1", "redis>=4,<5"]
+
+[tool.uv]
+package = false
+constraint-dependencies = ["click==8.1.7"]
+override-dependencies = ["redis>=4"]
+"""
+
+
+async def test_details_say_what_holds_a_package_back(
+    local_index: LocalIndex, tmp_path: Path, make_app
+) -> None:
+    root = locked_project(tmp_path / "narrowed", NARROWED, local_index)
+    async with make_app(root).run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        table = screen.query_one(DependencyTable)
+        select(table, "click")
+        await settle(pilot)
+        text = plain(screen.query_one("#details-body"))
+        assert "uv applies  constraint ==8.1.7" in text
+        assert "held by     constraint ==8.1.7 (keeps 8.1.8 out)" in text
+        select(table, "redis")
+        await settle(pilot)
+        text = plain(screen.query_one("#details-body"))
+        assert "uv applies  override >=4 (replaces the declarations)" in text
+        assert "held by" not in text
+        assert str(table_cell(screen, "redis", "compatible")) == "6.2.0"
 
 
 async def test_yanked_version_marked_in_details(shop: Path, make_app) -> None:

@@ -24,7 +24,9 @@ EXIT_INDEX_UNREACHABLE = 5
 EPILOG = """\
 Only direct dependencies (every group) are listed unless --all is given.
 Updates: ↑ patch, ⇑ minor, ⇈ major; "compatible" is the newest release that satisfies
-every declared constraint, "latest" the newest release for the project's requires-python.
+every specifier uv applies (declarations, or the overrides that replace them, and
+[tool.uv] constraint-dependencies); "latest" the newest release for the project's
+requires-python. "held by ..." names what keeps compatible below latest.
 
 exit codes:
   0    ok (also when some packages could not be checked: see their status)
@@ -153,7 +155,19 @@ def _cells(row: OutdatedRow) -> tuple[str, ...]:
 
 
 def _notes(row: OutdatedRow) -> list[str]:
+    from uvtui.core.project.binding import Origin
+
     notes = []
+    # A declaration's hold shows in the Constraint column already; a [tool.uv] setting does not.
+    if row.held_by and any(
+        spec.origin is not Origin.DECLARATION for spec in row.held_by.specifiers
+    ):
+        notes.append(str(row.held_by))
+    notes += [
+        f"{spec} replaces the declarations"
+        for spec in row.applied
+        if spec.origin is Origin.OVERRIDE
+    ]
     if row.yanked:
         notes.append("locked version is yanked")
     if row.newer_needs_python:

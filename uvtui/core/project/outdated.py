@@ -6,7 +6,6 @@ distinct name and fills the rows in as answers arrive.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -17,6 +16,14 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from uvtui.core.errors import PackageIndexError
+from uvtui.core.project.binding import (
+    AppliedSpecifier,
+    HeldBy,
+    applied_specifiers,
+    combined,
+    declaration_specifiers,
+    held_by,
+)
 from uvtui.core.project.lock import Lockfile
 from uvtui.core.project.model import DeclaredDependency, Project
 from uvtui.core.project.versions import UpdateKind, pick_latest, pick_latest_compatible, update_kind
@@ -63,6 +70,9 @@ class OutdatedRow:
     update: UpdateKind | None = None
     yanked: bool = False  # the locked version is yanked
     newer_needs_python: tuple[str, str] | None = None  # ("6.0", ">=3.12") hint
+    # What uv narrows this package (this fork) by: declarations or overrides, constraints.
+    applied: tuple[AppliedSpecifier, ...] = ()
+    held_by: HeldBy | None = None  # why latest_compatible is below latest, when it is
 
 
 class ReleaseSource(Protocol):
@@ -99,22 +109,30 @@ def local_rows(
     status NOT_REGISTRY, all others PENDING.
     """
     declarations = _declarations_by_name(project)
+    requires_python = effective_requires_python(project, lock)
+
+    def row(name: str, locked: str | None, marker: str | None, source_kind: str) -> OutdatedRow:
+        declared = declarations.get(name, [])
+        specifiers = declaration_specifiers(declared)
+        applied = applied_specifiers(
+            project,
+            name,
+            fork_marker=marker,
+            requires_python=requires_python,
+            declared=specifiers,
+        )
+        return _row(name, locked, declared, specifiers, applied, marker, source_kind)
+
     if lock is None:
         rows = [
-            _row(name, None, declared, None, _declared_source_kind(declared))
+            row(name, None, None, _declared_source_kind(declared))
             for name, declared in declarations.items()
             if name not in _member_names(project, None)
         ]
     else:
         members = _member_names(project, lock)
         rows = [
-            _row(
-                package.name,
-                package.version,
-                declarations.get(package.name, []),
-                lock.package_markers(package),
-                package.source_kind,
-            )
+            row(package.name, package.version, lock.package_markers(package), package.source_kind)
             for package in lock.packages
             if package.name not in members and (include_transitive or package.name in declarations)
         ]
@@ -134,7 +152,15 @@ def fill_row(
     )
     compatible = pick_latest_compatible(
         releases,
-        _constraint_set(row.constraint),
+        combined(row.applied),
+        requires_python=requires_python,
+        allow_prereleases=allow_prereleases,
+    )
+    holding = held_by(
+        row.applied,
+        releases,
+        compatible=compatible,
+        latest=latest,
         requires_python=requires_python,
         allow_prereleases=allow_prereleases,
     )
@@ -145,6 +171,7 @@ def fill_row(
         reason=None,
         latest=str(latest.version) if latest else None,
         latest_compatible=str(compatible.version) if compatible else None,
+        held_by=holding,
         update=update_kind(locked, latest.version) if locked and latest else None,
         yanked=locked in {release.version for release in releases if release.yanked},
         newer_needs_python=(
@@ -231,6 +258,26 @@ def row_to_json(row: OutdatedRow) -> dict[str, Any]:
         "status": row.status.value,
         "reason": row.reason,
         "newer_needs_python": ({"version": hint[0], "requires_python": hint[1]} if hint else None),
+        "held_by": _held_by_json(row.held_by),
+    }
+
+
+def _held_by_json(holding: HeldBy | None) -> dict[str, Any] | None:
+    if holding is None:
+        return None
+    return {
+        "text": str(holding),
+        "blocked": holding.blocked,
+        "specifiers": [
+            {
+                "kind": spec.origin.value,
+                "specifier": spec.specifier,
+                "requirement": spec.requirement,
+                "setting": spec.setting,
+                "member": spec.member,
+            }
+            for spec in holding.specifiers
+        ],
     }
 
 
@@ -238,6 +285,8 @@ def _row(
     name: str,
     locked: str | None,
     declared: list[DeclaredDependency],
+    specifiers: tuple[AppliedSpecifier, ...],
+    applied: tuple[AppliedSpecifier, ...],
     marker: str | None,
     source_kind: str,
 ) -> OutdatedRow:
@@ -248,11 +297,12 @@ def _row(
         groups=_unique(dependency.group for dependency in declared),
         members=_unique(dependency.member for dependency in declared),
         direct=bool(declared),
-        constraint=_joined_constraint(declared),
+        constraint=_joined_constraint(specifiers),
         marker=marker,
         source_kind=source_kind,
         status=CheckStatus.NOT_REGISTRY if reason else CheckStatus.PENDING,
         reason=reason,
+        applied=applied,
     )
 
 
@@ -288,33 +338,9 @@ def _declared_source_kind(declared: list[DeclaredDependency]) -> str:
     return "registry"
 
 
-def _joined_constraint(declared: list[DeclaredDependency]) -> str | None:
-    written = _unique(_written_specifier(dependency) for dependency in declared)
-    joined = ",".join(text for text in written if text)
+def _joined_constraint(specifiers: Iterable[AppliedSpecifier]) -> str | None:
+    joined = ",".join(_unique(spec.specifier for spec in specifiers if spec.specifier))
     return joined or None
-
-
-_NAME_AND_EXTRAS = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?")
-
-
-def _written_specifier(dependency: DeclaredDependency) -> str:
-    """The specifier as the user wrote it (`>=2,<3`), not packaging's sorted form."""
-    requirement = dependency.requirement
-    if requirement.url or not requirement.specifier:
-        return ""
-    head = dependency.text.split(";", 1)[0]
-    match = _NAME_AND_EXTRAS.match(head)
-    text = re.sub(r"[\s()]", "", head[match.end() :]) if match else ""
-    try:
-        if SpecifierSet(text) == requirement.specifier:
-            return text
-    except InvalidSpecifier:
-        pass
-    return str(requirement.specifier)
-
-
-def _constraint_set(constraint: str | None) -> SpecifierSet:
-    return SpecifierSet(constraint or "")
 
 
 def effective_requires_python(project: Project, lock: Lockfile | None) -> SpecifierSet | None:

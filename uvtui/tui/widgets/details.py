@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from uvtui.core.project.binding import AppliedSpecifier, Origin
 from uvtui.tui.formatting import update_cell
 
 if TYPE_CHECKING:
@@ -65,6 +66,15 @@ def dependents_text(lock: Lockfile | None, row: OutdatedRow) -> Text:
     return text
 
 
+def _setting_text(spec: AppliedSpecifier) -> str:
+    text = str(spec)
+    if spec.marker:
+        text += f" ; {spec.marker}"
+    if spec.origin is Origin.OVERRIDE:
+        text += " (replaces the declarations)"
+    return text
+
+
 class DetailsPanel(VerticalScroll):
     """Rebuilt whenever the selection or what we know about it changes."""
 
@@ -98,6 +108,12 @@ class DetailsPanel(VerticalScroll):
                 parts.append(_fact("changelog", changelog))
         parts.append(_fact("update", update_cell(row)))
         parts.append(_fact("constraint", row.constraint))
+        settings = [spec for spec in row.applied if spec.origin is not Origin.DECLARATION]
+        if settings:
+            parts.append(_fact("uv applies", "; ".join(_setting_text(spec) for spec in settings)))
+        if row.held_by:
+            holding = row.held_by
+            parts.append(_fact("held by", f"{holding.settings} (keeps {holding.blocked} out)"))
         parts.append(_fact("groups", ", ".join(row.groups) or "(transitive)"))
         parts.append(_fact("source", row.source_kind))
         if row.marker:
