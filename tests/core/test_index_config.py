@@ -57,7 +57,7 @@ def test_project_indexes_in_order_default_last(tmp_path: Path) -> None:
         "https://main.example/simple",
     ]
     assert PUBLIC_INDEX_URL not in urls(settings.indexes)
-    assert settings.default_index.name == "main"
+    assert settings.indexes[-1].name == "main"
 
 
 def test_environment_comes_before_project_and_replaces_default(tmp_path: Path) -> None:
@@ -139,7 +139,7 @@ def test_credentials_from_environment_variables(tmp_path: Path) -> None:
     settings = resolve_indexes(None, environ, tmp_path / "none")
     found = settings.credentials_for(settings.indexes[0])
     assert found == Credentials("alice", SECRET)
-    assert settings.credentials_for(settings.default_index) is None
+    assert settings.credentials_for(settings.indexes[-1]) is None
     assert_hidden(settings)
 
 
@@ -173,7 +173,7 @@ def test_credentials_from_netrc(tmp_path: Path) -> None:
     environ = {"UV_INDEX": "https://corp.example/simple", "NETRC": str(netrc_file)}
     settings = resolve_indexes(None, environ)
     assert settings.credentials_for(settings.indexes[0]) == Credentials("dave", SECRET)
-    assert settings.credentials_for(settings.default_index) is None
+    assert settings.credentials_for(settings.indexes[-1]) is None
     # an explicit path wins over $NETRC; a broken file is ignored like uv does
     broken = tmp_path / "broken"
     broken.write_text("machine\n")

@@ -16,7 +16,6 @@ from uvtui.core.migrate.requirements_plan import (
     FreezePin,
     InlineRequirement,
     RequirementsPlan,
-    credential_env_vars,
     detect_other_manager,
     index_name_for,
     plan_requirements,
@@ -607,15 +606,11 @@ def test_git_credentials_are_stripped(tmp_path: Path) -> None:
     assert_no_secret(result, ["s3cret"])
 
 
-def test_index_names_and_credential_variables() -> None:
+def test_index_names() -> None:
     assert index_name_for("https://pypi.corp.example/simple", []) == "corp-example"
     assert index_name_for("https://www.x.example/simple", []) == "x-example"
     assert index_name_for("https://pypi.corp.example/other", ["corp-example"]) == "corp-example-2"
     assert index_name_for("https://a.example:8080/s", []) == "a-example"
-    assert credential_env_vars("corp-example.v2") == (
-        "UV_INDEX_CORP_EXAMPLE_V2_USERNAME",
-        "UV_INDEX_CORP_EXAMPLE_V2_PASSWORD",
-    )
 
 
 def test_python_version_sources_and_r6(tmp_path: Path) -> None:

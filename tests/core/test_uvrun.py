@@ -13,7 +13,6 @@ from uvtui.core.errors import UvtuiError
 from uvtui.core.uvrun import (
     UvFailed,
     find_uv,
-    redact,
     run_uv,
     stderr_tail,
     uv_environment,
@@ -89,7 +88,12 @@ def test_timeout_becomes_a_clear_failure(tmp_path: Path, local_index: LocalIndex
     assert "timed out after 0.5 s" in caught.value.message
 
 
-def test_redact_hides_url_userinfo() -> None:
-    text = "GET https://bob:s3cret@pypi.corp.example/simple/flask/ and http://tok@h/x"
-    assert redact(text) == "GET https://****@pypi.corp.example/simple/flask/ and http://****@h/x"
+def test_failures_redact_credentials() -> None:
     assert "s3cret" not in stderr_tail("error\n  cause: https://bob:s3cret@h/simple\n")
+    failed = UvFailed(
+        ["lock", "--index", "https://bob:s3cret@h/simple"],
+        2,
+        "no access: https://bob:s3cret@h/simple\n",
+    )
+    assert "s3cret" not in failed.message
+    assert "https://***@h/simple" in failed.message

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from uvtui.commands.streams import on_a_terminal, progress_reporter
+from uvtui.core.redact import redact
 
 if TYPE_CHECKING:
     from uvtui.cli import CommandRegistry
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
-EXIT_RESTORED = 3
 
 EPILOG = """\
 exit codes:
@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print(_redact_json(plan_to_json(plan)))
             return EXIT_OK
-        print(_redact(render_plan(plan)), end="")
+        print(redact(render_plan(plan)), end="")
         if args.build_check and not _build_check(plan):
             return EXIT_REFUSED
         if not args.write:
@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         applied = apply_migration(plan)
     except UvtuiError as error:
-        print(f"uvtui: {_redact(error.message)}", file=sys.stderr)
+        print(f"uvtui: {error.message}", file=sys.stderr)
         return error.exit_code
     backup = applied.backup_dir.relative_to(applied.root)
     print(
@@ -219,18 +219,12 @@ def _confirmed(root: Path, count: int) -> bool:
     return False
 
 
-def _redact(text: str) -> str:
-    from uvtui.core.uvrun import redact
-
-    return redact(text)
-
-
 def _redact_json(value: object) -> str:
     """The JSON text of value with every string redacted (not the text: that could break it)."""
 
     def redacted(item: object) -> object:
         if isinstance(item, str):
-            return _redact(item)
+            return redact(item)
         if isinstance(item, list):
             return [redacted(element) for element in item]
         if isinstance(item, dict):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from uvtui.core.redact import redact
+
 
 class UvtuiError(Exception):
-    """An error the UI and CLI show as a message (never as a traceback)."""
+    """An error the UI and CLI show as a message (never as a traceback), secrets redacted."""
 
     exit_code = 1
 
     def __init__(self, message: str) -> None:
+        message = redact(message)
         super().__init__(message)
         self.message = message
 

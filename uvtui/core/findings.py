@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from uvtui.core.errors import UvtuiError
+from uvtui.core.redact import redact
 
 
 class Level(Enum):
@@ -19,10 +20,13 @@ class Finding:
     """One reported fact, e.g. W-DUPLICATE at requirements.txt:4."""
 
     code: str  # "W-DUPLICATE", "I-HASH", "S-LAYERS", ...
-    message: str  # one sentence, never containing a credential
+    message: str  # one sentence, secrets redacted
     level: Level = Level.WARNING
     path: str | None = None  # relative to the project root, POSIX separators
     line: int | None = None  # 1-based
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", redact(self.message))
 
     @property
     def location(self) -> str:

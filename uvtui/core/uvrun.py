@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from uvtui.core.errors import UvtuiError
+from uvtui.core.redact import redact
 
 STDERR_TAIL_LINES = 20
 
@@ -20,8 +21,6 @@ STDERR_TAIL_LINES = 20
 _DEFAULT_ENV = {"NO_COLOR": "1", "UV_NO_PROGRESS": "1"}
 # A virtualenv uvtui itself runs in says nothing about the project uv works on.
 _DROPPED_ENV = ("VIRTUAL_ENV",)
-
-_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/\s@]+@")
 
 
 @dataclass(frozen=True)
@@ -42,11 +41,6 @@ class UvFailed(UvtuiError):
         command = redact(" ".join(["uv", *args]))
         detail = f":\n{self.stderr_tail}" if self.stderr_tail else "."
         super().__init__(f"`{command}` failed (exit {returncode}){detail}")
-
-
-def redact(text: str) -> str:
-    """Hide URL userinfo (`https://user:token@host` -> `https://****@host`)."""
-    return _USERINFO.sub(r"\g<scheme>****@", text)
 
 
 def stderr_tail(stderr: str, lines: int = STDERR_TAIL_LINES) -> str:
@@ -95,7 +89,7 @@ def run_uv(
     """Run `uv ARGS` in cwd and capture its output; raise UvFailed on failure when check is set.
 
     The environment is inherited (so the user's UV_INDEX_* credentials reach uv) and `env`
-    overrides it; nothing here prints, and errors redact URL credentials.
+    overrides it; nothing here prints, and errors redact credentials.
     """
     argv = [str(find_uv()), *args]
     try:

@@ -29,7 +29,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from uvtui.core.errors import UvtuiError
-from uvtui.core.uvrun import redact
+from uvtui.core.redact import redact
 
 if TYPE_CHECKING:
     import docker

@@ -21,6 +21,7 @@ from packaging.utils import canonicalize_name
 
 from uvtui.core.errors import PackageIndexError
 from uvtui.core.project.model import IndexConfig, Project
+from uvtui.core.redact import netrc_location, read_netrc
 
 PUBLIC_INDEX_URL = "https://pypi.org/simple"
 
@@ -52,10 +53,6 @@ class IndexSettings:
     pins: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # index URL (as in `indexes`) -> credentials; repr=False keeps secrets out of logs
     credentials: Mapping[str, Credentials] = field(default_factory=dict, repr=False)
-
-    @property
-    def default_index(self) -> IndexConfig:
-        return self.indexes[-1]
 
     def indexes_for(self, name: str) -> list[IndexConfig]:
         """Simple-API indexes to ask for `name`, first-index order.
@@ -118,7 +115,7 @@ def resolve_indexes(
 
     indexes: list[IndexConfig] = []
     credentials: dict[str, Credentials] = {}
-    netrc_file = _read_netrc(netrc_path, environ)
+    netrc_file = read_netrc(netrc_path or netrc_location(environ))
     for index, url_credentials in ordered:
         if any(known.url == index.url for known in indexes):
             continue
@@ -179,18 +176,6 @@ def _credentials(
         if from_url is None or from_url.username in ("", login):
             return Credentials(login, password)
     return from_url
-
-
-def _read_netrc(netrc_path: Path | None, environ: Mapping[str, str]) -> netrc.netrc | None:
-    if netrc_path is None:
-        location = environ.get("NETRC") or str(Path(environ.get("HOME", Path.home())) / ".netrc")
-        netrc_path = Path(location)
-    if not netrc_path.is_file():
-        return None
-    try:
-        return netrc.netrc(str(netrc_path))
-    except (netrc.NetrcParseError, OSError, UnicodeDecodeError):
-        return None  # uv also carries on without a broken .netrc
 
 
 def _pins(sources: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:

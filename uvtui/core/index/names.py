@@ -1,4 +1,4 @@
-"""Names of the [[tool.uv.index]] entries and of the variables uv reads their credentials from."""
+"""Names of the [[tool.uv.index]] entries a migration writes."""
 
 from __future__ import annotations
 
@@ -25,9 +25,3 @@ def index_name_for(url: str, taken: Iterable[str]) -> str:
         counter += 1
         name = f"{base}-{counter}"
     return name
-
-
-def credential_env_vars(index_name: str) -> tuple[str, str]:
-    """The variables uv reads for an index's credentials."""
-    upper = re.sub(r"[^A-Z0-9]", "_", index_name.upper())
-    return f"UV_INDEX_{upper}_USERNAME", f"UV_INDEX_{upper}_PASSWORD"

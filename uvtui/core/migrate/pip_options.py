@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from uvtui.core.findings import Finding, Level
-from uvtui.core.index.names import credential_env_vars, index_name_for
+from uvtui.core.index.config import credential_variables
+from uvtui.core.index.names import index_name_for
+from uvtui.core.migrate.credentials import strip_userinfo
 from uvtui.core.migrate.line_decisions import LineDecisions
 from uvtui.core.migrate.requirements import RequirementLine, has_env_var
-from uvtui.core.redact import redact, strip_userinfo
+from uvtui.core.redact import redact
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ class PipOptionMapper:
             )
         if had_credentials:
             code = code or "W-INDEX-CRED"
-            username, password = credential_env_vars(index.name)
+            username, password = credential_variables(index.name)
             for variable in (username, password):
                 if variable not in self.credential_vars:
                     self.credential_vars.append(variable)

@@ -21,6 +21,7 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 
 from uvtui.core.findings import Finding, Level, MigrationRefused
+from uvtui.core.redact import redact
 
 COMMENT_RE = re.compile(r"(^|\s+)#(.*)$")
 CODING_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
@@ -380,9 +381,7 @@ def has_env_var(text: str) -> bool:
 def resolve_include(root: Path, including: str, target: str, where: str) -> str:
     """Resolve a -r/-c target against the including file's directory; root-relative result."""
     if URL_SCHEME_RE.match(target) or target.startswith("file:"):
-        raise MigrationRefused(
-            "R5", f"{where}: remote include {_redact(target)} cannot be migrated"
-        )
+        raise MigrationRefused("R5", f"{where}: remote include {redact(target)} cannot be migrated")
     if posixpath.isabs(target) or os.path.isabs(target):
         try:
             rel = Path(target).resolve().relative_to(root.resolve()).as_posix()
@@ -393,10 +392,6 @@ def resolve_include(root: Path, including: str, target: str, where: str) -> str:
     if joined == ".." or joined.startswith("../"):
         raise MigrationRefused("R4", f"{where}: {target} is outside the project")
     return joined
-
-
-def _redact(url: str) -> str:
-    return re.sub(r"(://)[^/@\s]*@", r"\1***@", url)
 
 
 def load_requirement_graph(root: Path, entry_files: Iterable[str]) -> RequirementGraph:

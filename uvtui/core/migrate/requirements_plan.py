@@ -20,7 +20,7 @@ from tomlkit import TOMLDocument
 from tomlkit.exceptions import TOMLKitError
 
 from uvtui.core.findings import Finding, Level, MigrationRefused
-from uvtui.core.index.names import credential_env_vars, index_name_for
+from uvtui.core.index.names import index_name_for
 from uvtui.core.migrate.image_pip_inputs import (
     ImagePipInput,
     InlineRequirement,
@@ -44,7 +44,6 @@ __all__ = [
     "FreezePin",
     "InlineRequirement",
     "RequirementsPlan",
-    "credential_env_vars",
     "detect_other_manager",
     "index_name_for",
     "plan_requirements",

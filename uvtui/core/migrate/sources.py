@@ -11,10 +11,11 @@ from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 from packaging.requirements import InvalidRequirement, Requirement
 
 from uvtui.core.findings import MigrationRefused
+from uvtui.core.migrate.credentials import strip_userinfo
 from uvtui.core.migrate.line_decisions import LineDecisions
 from uvtui.core.migrate.local_packages import local_package_name, package_name_from_filename
 from uvtui.core.migrate.requirements import VCS_PREFIXES, RequirementLine
-from uvtui.core.redact import redact, strip_userinfo
+from uvtui.core.redact import redact
 
 
 @dataclass(frozen=True)

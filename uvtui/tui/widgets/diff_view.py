@@ -10,6 +10,8 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from uvtui.core.redact import redact
+
 _HEADER_PREFIXES = ("diff --git ", "new file mode", "deleted file mode", "--- ", "+++ ", "Binary ")
 
 
@@ -43,7 +45,7 @@ class DiffView(VerticalScroll, can_focus=True):
         yield Static(id="diff-body", markup=False)
 
     def show_diff(self, diff: str, *, empty: str = "No changes.") -> None:
-        self.show(diff_text(diff) if diff else Text(empty, style="dim"))
+        self.show(diff_text(redact(diff)) if diff else Text(empty, style="dim"))
 
     def show(self, renderable: RenderableType) -> None:
         self.query_one("#diff-body", Static).update(renderable)

@@ -1,17 +1,10 @@
-"""URL credentials: redacted for display, stripped before pyproject.toml."""
+"""URL credentials are stripped before they reach pyproject.toml."""
 
 from __future__ import annotations
 
 import pytest
 
-from uvtui.core.redact import redact, strip_userinfo
-
-
-def test_redact_hides_userinfo_and_secret_query_values() -> None:
-    assert (
-        redact("https://u:p@h.example/s?api_token=x&y=1")
-        == "https://***@h.example/s?api_token=***&y=1"
-    )
+from uvtui.core.migrate.credentials import strip_userinfo
 
 
 @pytest.mark.parametrize(
