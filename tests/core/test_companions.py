@@ -9,7 +9,6 @@ from uvtui.core.findings import Level
 from uvtui.core.migrate.companions import (
     UV_INSTALL_SCRIPT,
     find_pip_callers,
-    find_run_script_shortcuts,
     plan_dockerignore,
 )
 
@@ -93,15 +92,6 @@ def test_pip_callers_are_suggestions_with_locations_and_files_stay(tmp_path: Pat
     assert "bin/uv-install" in findings[2].message
     assert "uv sync --locked" in findings[3].message
     assert _hashes(tmp_path) == before
-
-
-def test_run_script_shortcuts_are_suggested(tmp_path: Path) -> None:
-    assert find_run_script_shortcuts(tmp_path) == ()
-    (tmp_path / "run").write_text(
-        "#!/usr/bin/env bash\nfunction deps:install {\n  :\n}\nuv () {\n  :\n}\n"
-    )
-    messages = [f.message for f in find_run_script_shortcuts(tmp_path)]
-    assert len(messages) == 1 and "uv:outdated" in messages[0]
 
 
 def test_run_script_calling_the_old_install_script_is_suggested() -> None:

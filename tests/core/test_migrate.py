@@ -367,5 +367,5 @@ def test_existing_pyproject_bytes_are_kept_verbatim(tmp_path: Path, env: dict) -
     result = plan(root, env)
     new = result.change_plan.change_for("pyproject.toml").new.decode()
     assert ruff in new
-    body = result.change_plan.diff_for("pyproject.toml").splitlines()[4:]
+    body = result.change_plan.change_for("pyproject.toml").diff().splitlines()[4:]
     assert not [line for line in body if line.startswith("-")]

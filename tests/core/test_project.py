@@ -113,11 +113,9 @@ def test_workspace_with_virtual_root_and_two_members() -> None:
     assert project.name is None
     assert project.kind is ProjectKind.VIRTUAL_ROOT
     assert project.members == ["alpha", "beta"]  # scratch is excluded
-    alpha = project.member_project("alpha")
-    assert alpha is not None and alpha.root == FIXTURES / "workspace-virtual/packages/alpha"
+    alpha = next(member for member in project.workspace_members if member.name == "alpha")
+    assert alpha.root == FIXTURES / "workspace-virtual/packages/alpha"
     assert [d.name for d in alpha.declared] == ["beta", "beta"]
-    assert project.member_project(VIRTUAL_ROOT_MEMBER) is project
-    assert project.member_project("scratch") is None
 
 
 def test_sources_of_root_and_members() -> None:

@@ -77,10 +77,6 @@ class ChangePlan:
         """The unified diff of every change, in plan order."""
         return "".join(change.diff() for change in self.changes)
 
-    def diff_for(self, path: str) -> str:
-        """The unified diff of one file ("" when the plan does not touch it)."""
-        return "".join(change.diff() for change in self.changes if change.path == path)
-
     def change_for(self, path: str) -> FileChange | None:
         return next((change for change in self.changes if change.path == path), None)
 

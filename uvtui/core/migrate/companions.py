@@ -153,21 +153,3 @@ def _runs_pip(text: str) -> bool:
     return any(
         _PIP_CALL.search(line) for line in text.splitlines() if not line.lstrip().startswith("#")
     )
-
-
-def find_run_script_shortcuts(root: Path) -> tuple[Finding, ...]:
-    """Suggest the article's run-script shortcuts when a `run` script exists."""
-    run = root / "run"
-    if not run.is_file():
-        return ()
-    text = run.read_text(encoding="utf-8", errors="replace")
-    wanted = {
-        "deps:install": "add `deps:install` running `bin/uv-install` in the container",
-        "uv": "add `uv` passing its arguments to uv in the container",
-        "uv:outdated": "add `uv:outdated` running `uv tree --outdated --depth 1`",
-    }
-    return tuple(
-        Finding("S-RUN-SHORTCUT", f"{hint[0].upper()}{hint[1:]}.", Level.SUGGESTION, "run")
-        for name, hint in wanted.items()
-        if not re.search(rf"(?m)^\s*(?:function\s+)?{re.escape(name)}(?=\s|\(|\{{)", text)
-    )

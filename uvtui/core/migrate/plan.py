@@ -135,10 +135,6 @@ class MigrationPlan:
     def not_carried(self) -> tuple[CoverageEntry, ...]:
         return tuple(entry for entry in self.coverage if not entry.carried)
 
-    @property
-    def has_drift(self) -> bool:
-        return any(row.status == "drift" for row in self.drift)
-
 
 @dataclass(frozen=True)
 class _Inputs:
