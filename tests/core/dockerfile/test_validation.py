@@ -13,7 +13,7 @@ from uvtui.core.dockerfile.migration import (
     verify_dockerfile_rewrite,
 )
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "dockerfiles"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "dockerfiles"
 needs_hadolint = pytest.mark.skipif(hadolint_binary() is None, reason="hadolint not installed")
 
 

@@ -16,7 +16,7 @@ from uvtui.core.project.model import (
     load_project,
 )
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
+FIXTURES = Path(__file__).parents[2] / "fixtures"
 UV_FIXTURES = [
     "medium-django",
     "large-data",

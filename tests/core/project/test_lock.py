@@ -16,7 +16,7 @@ from uvtui.core.project.lock import (
     parse_lock,
 )
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
+FIXTURES = Path(__file__).parents[2] / "fixtures"
 LOCK_FIXTURES = [
     "medium-django",
     "large-data",

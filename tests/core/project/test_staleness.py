@@ -11,7 +11,7 @@ from uvtui.core.project.lock import load_lock
 from uvtui.core.project.model import load_project
 from uvtui.core.project.staleness import lock_mismatch
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
+FIXTURES = Path(__file__).parents[2] / "fixtures"
 
 
 def mismatch(root: Path) -> str | None:

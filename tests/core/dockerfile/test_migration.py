@@ -15,7 +15,7 @@ from uvtui.core.dockerfile.migration import (
 )
 from uvtui.core.findings import MigrationRefused
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "dockerfiles"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "dockerfiles"
 UV = "0.13.9"
 
 

@@ -15,7 +15,7 @@ from uvtui.core.dockerfile.migration import (
 )
 from uvtui.core.migrate.companions import find_pip_callers, plan_dockerignore
 
-CORPUS = Path(__file__).parent.parent / "fixtures" / "pip-projects"
+CORPUS = Path(__file__).parents[2] / "fixtures" / "pip-projects"
 PROJECTS = sorted(p.name for p in CORPUS.iterdir() if (p / "Dockerfile").is_file())
 DEV_STEMS = ("requirements-dev.txt", "requirements/dev.txt")
 

@@ -241,7 +241,7 @@ def test_unknown_row_and_json_shape() -> None:
     assert data["newer_needs_python"] == {"version": "3.0", "requires_python": ">=3.12"}
 
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
+FIXTURES = Path(__file__).parents[2] / "fixtures"
 
 
 def fixture_rows(name: str, *, include_transitive: bool) -> list[OutdatedRow]:

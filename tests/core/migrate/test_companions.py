@@ -95,7 +95,7 @@ def test_pip_callers_are_suggestions_with_locations_and_files_stay(tmp_path: Pat
 
 
 def test_run_script_calling_the_old_install_script_is_suggested() -> None:
-    seed = Path(__file__).parent.parent / "fixtures" / "pip-projects" / "flask-seed"
+    seed = Path(__file__).parents[2] / "fixtures" / "pip-projects" / "flask-seed"
     found = {(f.location, f.message) for f in find_pip_callers(seed)}
     assert ("run:10", "calls bin/pip3-install; call `bin/uv-install` instead.") in found
     assert any(location.startswith("bin/pip3-install:") for location, _ in found)

@@ -23,7 +23,7 @@ from uvtui.core.migrate.requirements_plan import (
     specifiers_overlap,
 )
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "requirements"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "requirements"
 
 
 def tree(root: Path, files: dict[str, str]) -> Path:
