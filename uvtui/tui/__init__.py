@@ -1,0 +1,1 @@
+"""The Textual app: screens, widgets, one stylesheet and the messages workers post."""
