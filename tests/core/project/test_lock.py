@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.fixture_projects import FIXTURES, LOCKED_PROJECTS
 from uvtui.core.errors import LockError
 from uvtui.core.project.lock import (
     LockDependency,
@@ -15,15 +16,6 @@ from uvtui.core.project.lock import (
     load_lock,
     parse_lock,
 )
-
-FIXTURES = Path(__file__).parents[2] / "fixtures"
-LOCK_FIXTURES = [
-    "medium-django",
-    "large-data",
-    "workspace-virtual",
-    "sources-mixed",
-    "sources-requirement-forms",
-]
 
 
 def lock_of(fixture: str):
@@ -36,7 +28,7 @@ def test_missing_lock_is_none(tmp_path: Path) -> None:
     assert load_lock(tmp_path) is None
 
 
-@pytest.mark.parametrize("fixture", LOCK_FIXTURES)
+@pytest.mark.parametrize("fixture", LOCKED_PROJECTS)
 def test_fast_reader_matches_tomllib(fixture: str) -> None:
     text = (FIXTURES / fixture / "uv.lock").read_text(encoding="utf-8")
     # A comment is outside the layout the fast reader accepts, so this one goes through tomllib.
@@ -44,7 +36,7 @@ def test_fast_reader_matches_tomllib(fixture: str) -> None:
     assert parse_lock(text) == parse_lock(text.replace("\n", "\r\n"))
 
 
-@pytest.mark.parametrize("fixture", LOCK_FIXTURES)
+@pytest.mark.parametrize("fixture", LOCKED_PROJECTS)
 def test_every_package_is_read(fixture: str) -> None:
     raw = tomllib.loads((FIXTURES / fixture / "uv.lock").read_text(encoding="utf-8"))
     lock = lock_of(fixture)
@@ -198,7 +190,7 @@ def test_not_utf8(tmp_path: Path) -> None:
 
 
 def test_loading_writes_nothing() -> None:
-    for fixture in LOCK_FIXTURES:
+    for fixture in LOCKED_PROJECTS:
         path = FIXTURES / fixture / "uv.lock"
         before = (path.read_bytes(), path.stat().st_mtime_ns, sorted(path.parent.iterdir()))
         load_lock(path.parent)

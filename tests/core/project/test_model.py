@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import tomlkit
 
+from tests.support.fixture_projects import FIXTURES, LOCKED_PROJECTS
 from uvtui.core.errors import ProjectError
 from uvtui.core.project.model import (
     VIRTUAL_ROOT_MEMBER,
@@ -15,15 +16,6 @@ from uvtui.core.project.model import (
     detect_pip_project,
     load_project,
 )
-
-FIXTURES = Path(__file__).parents[2] / "fixtures"
-UV_FIXTURES = [
-    "medium-django",
-    "large-data",
-    "workspace-virtual",
-    "sources-mixed",
-    "sources-requirement-forms",
-]
 
 
 def write(path: Path, text: str) -> Path:
@@ -40,7 +32,7 @@ def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
     }
 
 
-@pytest.mark.parametrize("fixture", UV_FIXTURES)
+@pytest.mark.parametrize("fixture", LOCKED_PROJECTS)
 def test_document_round_trips_byte_exact(fixture: str) -> None:
     project = load_project(FIXTURES / fixture)
     for local in [project, *project.workspace_members]:
@@ -272,7 +264,7 @@ def test_workspace_member_directories(tmp_path: Path) -> None:
 
 
 def test_loading_writes_nothing() -> None:
-    for fixture in UV_FIXTURES:
+    for fixture in LOCKED_PROJECTS:
         root = FIXTURES / fixture
         before = snapshot(root)
         load_project(root)

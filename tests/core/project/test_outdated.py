@@ -10,6 +10,7 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
+from tests.support.fixture_projects import FIXTURES
 from tests.support.local_index import LocalIndex
 from tests.support.locked_project import locked_project
 from uvtui.core.index.client import IndexClient, Release
@@ -239,9 +240,6 @@ def test_unknown_row_and_json_shape() -> None:
     assert data["status"] == "checked"
     assert data["reason"] is None
     assert data["newer_needs_python"] == {"version": "3.0", "requires_python": ">=3.12"}
-
-
-FIXTURES = Path(__file__).parents[2] / "fixtures"
 
 
 def fixture_rows(name: str, *, include_transitive: bool) -> list[OutdatedRow]:

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.fixture_projects import FIXTURES, LOCKED_PROJECTS
 from uvtui.core.project.lock import load_lock
 from uvtui.core.project.model import load_project
 from uvtui.core.project.staleness import lock_mismatch
-
-FIXTURES = Path(__file__).parents[2] / "fixtures"
 
 
 def mismatch(root: Path) -> str | None:
@@ -30,16 +29,7 @@ def edited_copy(tmp_path: Path, fixture: str, file: str, old: str, new: str) -> 
     return root
 
 
-@pytest.mark.parametrize(
-    "fixture",
-    [
-        "medium-django",
-        "large-data",
-        "workspace-virtual",
-        "sources-mixed",
-        "sources-requirement-forms",
-    ],
-)
+@pytest.mark.parametrize("fixture", LOCKED_PROJECTS)
 def test_fixtures_match_their_locks(fixture: str) -> None:
     assert mismatch(FIXTURES / fixture) is None
 
