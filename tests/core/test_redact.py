@@ -41,11 +41,12 @@ def test_values_of_credential_variables_echoed_anywhere() -> None:
     environ = {
         "UV_INDEX_CORP_PASSWORD": "pa55-w0rd",
         "UV_INDEX_URL": "https://dave:url-s3cret@corp.example/simple",
+        "UV_EXTRA_INDEX_URL": "https://eve:p%40ss-word@other.example/simple",
         "UV_INDEX_CORP_USERNAME": "dave",
         "UV_NO_PROGRESS": "1",
     }
     secrets = known_secrets(environ, netrc_path=Path("/nonexistent"))
-    assert secrets == {"pa55-w0rd", "url-s3cret"}
+    assert secrets == {"pa55-w0rd", "url-s3cret", "p%40ss-word", "p@ss-word"}
     text = "401 for dave with pa55-w0rd; retried with url-s3cret"
     assert redact(text, secrets) == "401 for dave with ***; retried with ***"
 

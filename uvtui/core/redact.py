@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 if TYPE_CHECKING:
     import netrc
@@ -53,17 +54,17 @@ def known_secrets(
 ) -> frozenset[str]:
     """Secret values of the environment (default: this process's) and of its .netrc file."""
     environ = os.environ if environ is None else environ
-    path = netrc_path or netrc_location(environ)
     try:
-        stamp = path.stat().st_mtime_ns
-    except OSError:
-        stamp = None
+        path: Path | None = netrc_path or netrc_location(environ)
+        stamp: int | None = path.stat().st_mtime_ns
+    except (OSError, RuntimeError, KeyError):  # no such file, or no home directory to look in
+        path, stamp = None, None
     return _secrets(frozenset(environ.items()), path, stamp)
 
 
 @lru_cache(maxsize=8)
 def _secrets(
-    environ: frozenset[tuple[str, str]], netrc_path: Path, stamp: int | None
+    environ: frozenset[tuple[str, str]], netrc_path: Path | None, stamp: int | None
 ) -> frozenset[str]:
     found: set[str] = set()
     for name, value in environ:
@@ -71,9 +72,9 @@ def _secrets(
             found.add(value)
         for match in USERINFO_RE.finditer(value):
             _, has_password, password = match.group("userinfo").partition(":")
-            if has_password:
-                found.add(password)
-    parsed = read_netrc(netrc_path) if stamp is not None else None
+            if has_password:  # as written and as decoded: either may be echoed
+                found.update((password, unquote(password)))
+    parsed = read_netrc(netrc_path) if netrc_path is not None else None
     if parsed is not None:
         found.update(password for _, _, password in parsed.hosts.values() if password)
     return frozenset(found)
