@@ -23,7 +23,7 @@ MASK = "***"
 USERINFO_RE = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/@\s]*)@")
 SECRET_QUERY_NAME_RE = re.compile(r"(?i)token|key|secret|pass|auth|sig")
 SECRET_QUERY_RE = re.compile(
-    r"(?i)([?&][^=&#\s]*(?:token|key|secret|pass|auth|sig)[^=&#\s]*=)[^&#\s]*"
+    r"(?i)([?&][^=&#\s]*(?:token|key|secret|pass|auth|sig)[^=&#\s]*=)[^&#\s'\"]*"
 )
 # Names of variables holding a credential: UV_INDEX_<NAME>_PASSWORD, UV_PUBLISH_TOKEN, ...
 SECRET_VARIABLE_RE = re.compile(

@@ -8,7 +8,9 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 from rich.text import Text
 
+from uvtui.core.errors import UvtuiError
 from uvtui.core.project.outdated import CheckStatus, OutdatedRow, UpdateKind
+from uvtui.core.redact import redact
 
 # (symbol + word, Rich style). Colour is a second channel only: NO_COLOR and screen readers
 # still get the symbol and the word.
@@ -85,3 +87,10 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
     if path.is_relative_to(home):
         return f"~/{path.relative_to(home).as_posix()}"
     return path.as_posix()
+
+
+def worker_error_message(error: BaseException | None) -> str:
+    """A failed worker's error as the screen says it: the user message, else an internal error."""
+    if isinstance(error, UvtuiError):
+        return error.message
+    return redact(f"internal error: {error!r}")

@@ -26,7 +26,7 @@ from uvtui.core.project.outdated import (
     unknown_row,
 )
 from uvtui.tui.config import AppConfig
-from uvtui.tui.formatting import display_path, is_outdated
+from uvtui.tui.formatting import display_path, is_outdated, worker_error_message
 from uvtui.tui.messages import CheckFinished, DetailsLoaded, LockFinished, RowsChecked
 from uvtui.tui.widgets.dependency_table import DependencyTable, row_key
 from uvtui.tui.widgets.details import DetailsPanel
@@ -286,8 +286,7 @@ class MainScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is not WorkerState.ERROR:
             return
-        error = event.worker.error
-        message = error.message if isinstance(error, UvtuiError) else f"internal error: {error!r}"
+        message = worker_error_message(event.worker.error)
         if event.worker.group == "outdated":
             self.checking = False
             self.query_one(StatusLine).show(f"index check failed: {message}")

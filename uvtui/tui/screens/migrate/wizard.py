@@ -41,6 +41,7 @@ from uvtui.core.migrate.plan import (
     undo_migration,
 )
 from uvtui.core.migrate.requirements import load_requirement_graph
+from uvtui.tui.formatting import worker_error_message
 from uvtui.tui.messages import ApplyFinished, PlanFailed, PlanProgress, PlanReady
 from uvtui.tui.screens.confirm import ConfirmScreen
 from uvtui.tui.screens.migrate import texts
@@ -239,8 +240,7 @@ class MigrateScreen(Screen[bool]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is not WorkerState.ERROR:
             return
-        error = event.worker.error
-        detail = error.message if isinstance(error, UvtuiError) else f"internal error: {error!r}"
+        detail = worker_error_message(event.worker.error)
         if event.worker.group == "migrate":
             self.post_message(PlanFailed(detail, False))
         else:
