@@ -1,4 +1,4 @@
-"""How rows and paths read on screen: update markers carry a symbol so they read without colour."""
+"""How rows, paths and errors read on screen: update markers carry a symbol (no colour needed)."""
 
 from __future__ import annotations
 
