@@ -11,7 +11,13 @@ from pathlib import Path
 import docker
 import pytest
 
-from tests.support.docker import PYTHON_IMAGE, TEST_LABEL, docker_client, require_image
+from tests.support.docker import (
+    PYTHON_IMAGE,
+    TEST_LABEL,
+    docker_client,
+    require_image,
+    tcp_to_local_engine,
+)
 from uvtui.core.containers.discovery import (
     ONEOFF,
     PROJECT,
@@ -255,10 +261,19 @@ def test_a_container_killed_mid_stream_reports_137(
         start_run(runner, ["true"])
 
 
+def test_a_tcp_docker_host_is_honoured(client: docker.DockerClient, project: Path) -> None:
+    web = compose_container(client, project, "web")
+    with tcp_to_local_engine() as address:
+        target = container_target(project, environ={"DOCKER_HOST": address})
+        result = run_to_end(target.runner, ["echo", "over tcp"])
+    assert result.exit_code == 0
+    assert target.label.startswith(web.name)
+
+
 def test_a_dead_docker_host_is_one_clear_message(tmp_path: Path) -> None:
     dead = f"unix://{tmp_path / 'docker.sock'}"
     with pytest.raises(ContainerError) as caught:
         connect({"DOCKER_HOST": dead})
     assert caught.value.message == f"The Docker engine is not running or not reachable at {dead}."
-    with pytest.raises(ContainerError, match="not reachable at tcp://127.0.0.1:9"):
+    with pytest.raises(ContainerError, match=r"not reachable at tcp://127\.0\.0\.1:9"):
         connect({"DOCKER_HOST": "tcp://127.0.0.1:9"})

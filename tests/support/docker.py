@@ -14,9 +14,15 @@ Use in a test module:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
+import select
+import socket
+import socketserver
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -137,3 +143,39 @@ def run_container(
     finally:
         container.remove(force=True)
     return ContainerRun(int(status["StatusCode"]), strip_ansi(stdout), strip_ansi(stderr))
+
+
+LOCAL_ENGINE_SOCKET = "/var/run/docker.sock"
+
+
+class _ForwardToSocket(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as engine:
+            engine.connect(LOCAL_ENGINE_SOCKET)
+            ends = [self.request, engine]
+            while True:
+                readable, _, _ = select.select(ends, [], [], 30)
+                if not readable:
+                    return
+                for end in readable:
+                    data = end.recv(65536)
+                    if not data:
+                        return
+                    (engine if end is self.request else self.request).sendall(data)
+
+
+class _ThreadingServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+@contextlib.contextmanager
+def tcp_to_local_engine() -> Iterator[str]:
+    """A tcp:// DOCKER_HOST on 127.0.0.1 that forwards to the local engine's unix socket."""
+    with _ThreadingServer(("127.0.0.1", 0), _ForwardToSocket) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"tcp://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
