@@ -23,6 +23,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from uvtui.commands import completion, migrate, outdated
+from uvtui.commands import build, completion, exec, migrate, outdated
 
-COMMANDS: tuple[ModuleType, ...] = (outdated, migrate, completion)
+COMMANDS: tuple[ModuleType, ...] = (outdated, migrate, exec, build, completion)

@@ -1,0 +1,56 @@
+"""`uvtui build`: build the project's image from its Dockerfile with the log streamed."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+EPILOG = """\
+A Dockerfile whose RUN uses --mount is built with BuildKit through the docker CLI; others
+through the engine API. The build log is saved under PATH/.uvtui/logs/.
+
+exit codes:
+  0    built
+  1    the build failed (see its log)
+  125  Docker could not build (no engine, unreadable Dockerfile, ...)
+  130  cancelled with Ctrl-C
+"""
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register `build` on the `uvtui` subcommand parsers."""
+    parser = subparsers.add_parser(
+        "build",
+        help="build the project's image with live output",
+        description="Build the project's image from its Dockerfile with live output.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--project",
+        dest="project_path",
+        type=Path,
+        default=Path(),
+        metavar="PATH",
+        help="project directory (default: .)",
+    )
+    parser.add_argument("--file", default="Dockerfile", help="the Dockerfile, relative to PATH")
+    parser.add_argument("--tag", help="name the image (e.g. the compose service's image)")
+    parser.add_argument("--network", help="network for RUN steps (e.g. host)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from uvtui.commands.streaming import report, stream_to_terminal
+    from uvtui.core.containers.actions import log_dir
+    from uvtui.core.containers.build import BuildRunner
+    from uvtui.core.containers.engine import connect
+    from uvtui.core.containers.runner import start_run
+
+    root = args.project_path.resolve()
+    runner = BuildRunner(
+        connect().client, root, dockerfile=args.file, tag=args.tag, network_mode=args.network
+    )
+    result = stream_to_terminal(start_run(runner, runner.argv(), log_dir=log_dir(root)))
+    report(result)
+    return 130 if result.cancelled else result.exit_code

@@ -1,0 +1,78 @@
+"""`uvtui exec`: run a command in the app's container (or locally) with its output streamed.
+
+Exits with the command's exit code; 125 when Docker could not run it, 127 when the command
+does not exist.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from uvtui.core.errors import UvtuiError
+
+
+class UsageError(UvtuiError):
+    exit_code = 2
+
+
+EPILOG = """\
+The app container is the running Docker Compose container of the project (its compose
+working dir is the project folder or a parent), preferring the service that builds the
+project's image, else `web`. DOCKER_HOST and the current Docker context are honoured.
+Each run's log is saved under PATH/.uvtui/logs/.
+
+exit codes:
+  N    the command's own exit code (137: killed)
+  125  Docker could not run it (no engine, no container, several to choose from, ...)
+  127  the command was not found
+  130  cancelled with Ctrl-C
+"""
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register `exec` on the `uvtui` subcommand parsers."""
+    parser = subparsers.add_parser(
+        "exec",
+        help="run a command in the app's container with live output",
+        description="Run a command in the app's container (or locally) with live output.",
+        usage="uvtui exec [--project PATH] [--service NAME | --container NAME] [--local] -- CMD...",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--project",
+        dest="project_path",
+        type=Path,
+        default=Path(),
+        metavar="PATH",
+        help="project directory (default: .)",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--service", help="the compose service whose container to use")
+    where.add_argument("--container", help="a container name or id to use")
+    where.add_argument("--local", action="store_true", help="run on this machine instead")
+    parser.add_argument("argv", nargs=argparse.REMAINDER, metavar="CMD", help="the command")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from uvtui.commands.streaming import report, stream_to_terminal
+    from uvtui.core.containers.actions import log_dir
+    from uvtui.core.containers.runner import start_run
+    from uvtui.core.containers.targets import container_target, local_target
+
+    argv = list(args.argv[1:] if args.argv[:1] == ["--"] else args.argv)
+    if not argv:
+        raise UsageError("give the command to run after --, e.g. uvtui exec -- uv lock")
+    root = args.project_path.resolve()
+    if args.local:
+        target = local_target(root)
+    else:
+        target = container_target(root, service=args.service, container=args.container)
+    try:
+        result = stream_to_terminal(start_run(target.runner, argv, log_dir=log_dir(root)))
+    finally:
+        target.close()
+    report(result)
+    return 130 if result.cancelled else result.exit_code
