@@ -9,6 +9,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from uvtui.core.changes import AppliedChange
+    from uvtui.core.containers.runner import RunResult
     from uvtui.core.index.client import PackageReleases
     from uvtui.core.migrate.plan import MigrationPlan
     from uvtui.core.project.outdated import OutdatedRow
@@ -80,3 +81,21 @@ class ApplyFinished(Message):
 
     applied: AppliedChange | None
     error: str | None
+
+
+# The log screen's worker.
+
+
+@dataclass
+class RunStarted(Message):
+    """The command started on `target` (a container, a one-off container, or local)."""
+
+    target: str
+
+
+@dataclass
+class RunFinished(Message):
+    """The run ended (`result`), or could not start (`error`)."""
+
+    result: RunResult | None
+    error: str | None = None

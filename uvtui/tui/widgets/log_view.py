@@ -1,0 +1,129 @@
+"""A log of command output: colours kept, stderr apart, bounded scroll-back, follow, search.
+
+Built on Textual's `Log` (fast appends with `write_lines`, lines rendered only when visible).
+Lines arrive already sanitised by the core (SGR colours only); each is rendered from its SGR
+codes, stderr lines in the `log-view--stderr` style.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.strip import Strip
+from textual.widgets import Log
+
+from uvtui.core.containers.output import OutputLine, plain
+
+SCROLLBACK_LINES = 10_000
+# Marks a stderr line in the Log's line list (a private-use character no command prints).
+_STDERR = "\ue000"
+_SGR = re.compile(r"\x1b\[[0-9;:]*m")
+
+
+class LogView(Log):
+    """Lines of one run; the oldest beyond `max_lines` are dropped and counted."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"log-view--stderr", "log-view--match"}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("end,G", "follow", "Follow", tooltip="Jump to the end and follow new output"),
+        Binding("home,g", "scroll_home", "Top", show=False, tooltip="Jump to the first line"),
+        Binding("f", "toggle_follow", "Follow on/off", show=False, tooltip="Follow new output"),
+    ]
+
+    def __init__(self, max_lines: int = SCROLLBACK_LINES, **kwargs: object) -> None:
+        super().__init__(max_lines=max_lines, auto_scroll=True, **kwargs)  # type: ignore[arg-type]
+        self.written = 0
+        self.search_text = ""
+        self.search_line: int | None = None
+
+    @property
+    def dropped(self) -> int:
+        """Lines written but no longer kept (scroll-back is bounded)."""
+        return self.written - self.line_count
+
+    @property
+    def following(self) -> bool:
+        """New lines scroll into view: on, and the view is at the end (scrolling up pauses)."""
+        return self.auto_scroll and self.is_vertical_scroll_end
+
+    def append(self, lines: list[OutputLine]) -> None:
+        """Write a batch (one refresh, however many lines)."""
+        if not lines:
+            return
+        self.written += len(lines)
+        if self.max_lines is not None and len(lines) > self.max_lines:
+            lines = lines[-self.max_lines :]  # never render what would be dropped at once
+        before = self.line_count
+        self.write_lines(
+            [_STDERR + line.text if line.stream == "stderr" else line.text for line in lines]
+        )
+        if self.search_line is not None:
+            self.search_line -= max(0, before + len(lines) - self.line_count)
+            if self.search_line < 0:
+                self.search_line = None
+
+    def plain_line(self, index: int) -> str:
+        return plain(self.lines[index].removeprefix(_STDERR))
+
+    def is_stderr(self, index: int) -> bool:
+        return self.lines[index].startswith(_STDERR)
+
+    def action_follow(self) -> None:
+        self.auto_scroll = True
+        self.scroll_end(animate=False, immediate=True, x_axis=False)
+
+    def action_toggle_follow(self) -> None:
+        if self.auto_scroll:
+            self.auto_scroll = False
+        else:
+            self.action_follow()
+
+    def find(self, text: str, *, backwards: bool = False) -> int | None:
+        """Select the next line containing `text` (case-insensitive) and scroll to it."""
+        self.search_text = text
+        needle = text.lower()
+        count = self.line_count
+        if not needle or not count:
+            self.search_line = None
+            self._render_line_cache.clear()
+            self.refresh()
+            return None
+        start = self.search_line if self.search_line is not None else (count if backwards else -1)
+        step = -1 if backwards else 1
+        for offset in range(1, count + 1):
+            index = (start + step * offset) % count
+            if needle in self.plain_line(index).lower():
+                self.search_line = index
+                self.scroll_to(y=max(0, index - self.size.height // 2), animate=False)
+                self._render_line_cache.clear()
+                self.refresh()
+                return index
+        self.search_line = None
+        self.refresh()
+        return None
+
+    @classmethod
+    def _process_line(cls, line: str) -> str:
+        # Width and selection work on what is shown: no marker, no colour codes.
+        return _SGR.sub("", line.removeprefix(_STDERR)).expandtabs()
+
+    def _render_line_strip(self, y: int, rich_style: Style) -> Strip:
+        raw = self.lines[y]
+        stderr = raw.startswith(_STDERR)
+        text = Text.from_ansi(raw.removeprefix(_STDERR).expandtabs(), no_wrap=True, end="")
+        text.stylize_before(rich_style)
+        if stderr:
+            text.stylize_before(self.get_component_rich_style("log-view--stderr"))
+        if self.search_text and y == self.search_line:
+            match_style = self.get_component_rich_style("log-view--match")
+            lowered = text.plain.lower()
+            needle = self.search_text.lower()
+            start = lowered.find(needle)
+            while start >= 0:
+                text.stylize(match_style, start, start + len(needle))
+                start = lowered.find(needle, start + len(needle))
+        return Strip(text.render(self.app.console), text.cell_len)
