@@ -35,22 +35,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="project directory (default: .)",
     )
     parser.add_argument("--file", default="Dockerfile", help="the Dockerfile, relative to PATH")
-    parser.add_argument("--tag", help="name the image (e.g. the compose service's image)")
+    parser.add_argument(
+        "--tag", help="name the image (default: the image compose built for the app service)"
+    )
     parser.add_argument("--network", help="network for RUN steps (e.g. host)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from uvtui.commands.streaming import report, stream_to_terminal
-    from uvtui.core.containers.actions import log_dir
-    from uvtui.core.containers.build import BuildRunner
-    from uvtui.core.containers.engine import connect
-    from uvtui.core.containers.runner import start_run
+    from uvtui.core.containers.targets import start_build
 
-    root = args.project_path.resolve()
-    runner = BuildRunner(
-        connect().client, root, dockerfile=args.file, tag=args.tag, network_mode=args.network
+    started, _ = start_build(
+        args.project_path.resolve(), dockerfile=args.file, tag=args.tag, network_mode=args.network
     )
-    result = stream_to_terminal(start_run(runner, runner.argv(), log_dir=log_dir(root)))
+    result = stream_to_terminal(started)
     report(result)
     return 130 if result.cancelled else result.exit_code

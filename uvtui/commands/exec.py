@@ -58,21 +58,21 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from uvtui.commands.streaming import report, stream_to_terminal
-    from uvtui.core.containers.actions import log_dir
-    from uvtui.core.containers.runner import start_run
-    from uvtui.core.containers.targets import container_target, local_target
+    from uvtui.core.containers.targets import start_command
 
     argv = list(args.argv[1:] if args.argv[:1] == ["--"] else args.argv)
     if not argv:
         raise UsageError("give the command to run after --, e.g. uvtui exec -- uv lock")
-    root = args.project_path.resolve()
-    if args.local:
-        target = local_target(root)
-    else:
-        target = container_target(root, service=args.service, container=args.container)
+    started, release = start_command(
+        args.project_path.resolve(),
+        argv,
+        local=args.local,
+        service=args.service,
+        container=args.container,
+    )
     try:
-        result = stream_to_terminal(start_run(target.runner, argv, log_dir=log_dir(root)))
+        result = stream_to_terminal(started)
     finally:
-        target.close()
+        release()
     report(result)
     return 130 if result.cancelled else result.exit_code

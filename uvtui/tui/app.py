@@ -12,6 +12,7 @@ from textual.screen import Screen
 
 from uvtui.tui.config import AppConfig
 from uvtui.tui.screens.main import MainScreen
+from uvtui.tui.screens.runs import RUN_PALETTE_COMMANDS
 from uvtui.tui.widgets.dependency_table import DependencyTable
 
 # (title, help, action on the main screen) for the command palette.
@@ -81,6 +82,9 @@ class UvtuiApp(App[int]):
         if not isinstance(screen, MainScreen):
             return
         for title, help_text, action in PALETTE_COMMANDS:
+            if screen.check_action(action, ()):
+                yield SystemCommand(title, help_text, self._main_action(screen, action))
+        for action, title, help_text in RUN_PALETTE_COMMANDS:
             if screen.check_action(action, ()):
                 yield SystemCommand(title, help_text, self._main_action(screen, action))
         if latest_backup(screen.loaded.root) is not None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from uvtui.core.containers.actions import log_dir
+from uvtui.core.containers.build import BuildRunner
 from uvtui.core.containers.discovery import Discovery, describe, find_app_container
 from uvtui.core.containers.engine import ContainerError, Engine, connect
 from uvtui.core.containers.exec_runner import ExecRunner
 from uvtui.core.containers.local_runner import LocalRunner
 from uvtui.core.containers.oneoff import OneOffRunner
+from uvtui.core.containers.runner import Run, start_run
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,15 @@ def target_for(engine: Engine, found: Discovery, root: Path) -> Target:
     """The runner for a discovery; ContainerError when several candidates need a choice."""
     if found.chosen is not None:
         chosen = found.chosen
-        return Target(ExecRunner(engine.client, chosen.id, chosen.name), describe(chosen))
+        runner = ExecRunner(engine.client, chosen.id, chosen.name)
+        runner.target = f"container {describe(chosen)}"
+        return Target(runner, describe(chosen))
     if found.needs_choice:
         names = ", ".join(describe(candidate) for candidate in found.candidates)
-        raise ContainerError(f"Several containers could be the app: {names}. Pick one.")
+        raise ContainerError(
+            f"Several containers could be the app: {names}. Pick one "
+            '(--container NAME, or "Choose the app container" in the palette).'
+        )
     if found.one_off is not None:
         plan = found.one_off
         runner = OneOffRunner(engine.client, plan)
@@ -59,3 +67,56 @@ def target_for(engine: Engine, found: Discovery, root: Path) -> Target:
         f"No running Docker Compose container belongs to {root} and no image of its service "
         "was found: start it (docker compose up -d) or run locally instead."
     )
+
+
+def start_command(
+    root: Path,
+    argv: Sequence[str],
+    *,
+    local: bool = False,
+    service: str | None = None,
+    container: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> tuple[Run, Callable[[], None]]:
+    """Start `argv` for the project in its app container (or locally), log saved.
+
+    Returns the run and a function to call once it has ended (it removes a one-off container).
+    Raises ContainerError (or CommandNotFound) when it cannot start.
+    """
+    if local:
+        target = local_target(root, environ)
+    else:
+        target = container_target(root, service=service, container=container, environ=environ)
+    try:
+        run = start_run(target.runner, argv, log_dir=log_dir(root), env=env)
+    except BaseException:
+        target.close()
+        raise
+    return run, target.close
+
+
+def start_build(
+    root: Path,
+    *,
+    dockerfile: str = "Dockerfile",
+    environ: Mapping[str, str] | None = None,
+    network_mode: str | None = None,
+    tag: str | None = None,
+) -> tuple[Run, Callable[[], None]]:
+    """Start building the project's image; tagged as the app container's compose-built image
+    when there is one (so `docker compose up` picks it up), unless `tag` is given."""
+    engine = connect(environ)
+    if tag is None:
+        found = find_app_container(engine.client, root)
+        app = found.chosen or (found.candidates[0] if found.candidates else None)
+        tag = app.image if app is not None and app.builds_project else None
+    runner = BuildRunner(
+        engine.client,
+        root,
+        dockerfile=dockerfile,
+        tag=tag,
+        network_mode=network_mode,
+        environ=environ,
+    )
+    return start_run(runner, runner.argv(), log_dir=log_dir(root)), lambda: None

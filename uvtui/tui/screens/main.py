@@ -28,6 +28,7 @@ from uvtui.core.project.outdated import (
 from uvtui.tui.config import AppConfig
 from uvtui.tui.formatting import display_path, is_outdated, worker_error_message
 from uvtui.tui.messages import CheckFinished, DetailsLoaded, LockFinished, RowsChecked
+from uvtui.tui.screens.runs import RunActions
 from uvtui.tui.widgets.dependency_table import DependencyTable, row_key
 from uvtui.tui.widgets.details import DetailsPanel
 from uvtui.tui.widgets.header import ProjectHeader
@@ -47,7 +48,7 @@ PANE_ACTIONS = {"filter", "toggle_outdated", "toggle_transitive", "toggle_prerel
 WIDE = 150  # columns from which the tree and details sit beside the table
 
 
-class MainScreen(Screen[None]):
+class MainScreen(RunActions, Screen[None]):
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (WIDE, "-wide")]
     # Focused while composing: a focus change after the first frame restyles the table, which
     # makes DataTable throw away every rendered cell.
@@ -65,6 +66,13 @@ class MainScreen(Screen[None]):
         Binding("L", "lock", "Lock", show=False, tooltip="Create or refresh uv.lock"),
         Binding("M", "migrate", "Migrate", show=False, tooltip="Migrate a pip project to uv"),
         Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="Clear the filter"),
+        Binding("K", "run_lock", "Lock in container", show=False, tooltip="uv lock, live log"),
+        Binding("S", "run_sync", "Sync", show=False, tooltip="uv sync --frozen, live log"),
+        Binding("I", "run_uv_install", "uv-install", show=False, tooltip="bin/uv-install"),
+        Binding("U", "run_outdated", "uv outdated", show=False, tooltip="uv tree --outdated"),
+        Binding("x", "run_command", "Run…", show=False, tooltip="Run a command in the container"),
+        Binding("B", "build_image", "Build", show=False, tooltip="Build the image, live log"),
+        Binding("T", "toggle_local", "Local", show=False, tooltip="Run locally instead (toggle)"),
     ]
 
     def __init__(self, config: AppConfig) -> None:
@@ -123,7 +131,7 @@ class MainScreen(Screen[None]):
         self._populate()
 
     def _populate(self) -> None:
-        self.query_one(ProjectHeader).show(self.loaded, self.path_label)
+        self.query_one(ProjectHeader).show(self.loaded, self.path_label, self.run_target)
         if not self.has_panes:
             self._show_problem()
             return
@@ -365,6 +373,8 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in PANE_ACTIONS and not self.has_panes:
             return False
+        if action == "run_uv_install":
+            return self._project_action("uv_install") is not None
         return action != "migrate" or bool(self.loaded.requirement_files)
 
     def action_filter(self) -> None:

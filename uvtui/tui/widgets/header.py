@@ -8,7 +8,7 @@ from textual.widgets import Static
 from uvtui.core.project.loading import LoadedProject
 
 
-def header_text(loaded: LoadedProject, path_label: str) -> Text:
+def header_text(loaded: LoadedProject, path_label: str, target: str | None = None) -> Text:
     project = loaded.project
     text = Text()
     name = project.name if project and project.name else loaded.root.name
@@ -26,9 +26,11 @@ def header_text(loaded: LoadedProject, path_label: str) -> Text:
         text.append("  ✗ no uv.lock — press L to lock", style="bold yellow")
     else:
         text.append(f"  ⚠ uv.lock is stale: {loaded.stale_reason}", style="bold yellow")
+    if target is not None:
+        text.append(f"  ▸ runs on {target}", style="cyan")
     return text
 
 
 class ProjectHeader(Static):
-    def show(self, loaded: LoadedProject, path_label: str) -> None:
-        self.update(header_text(loaded, path_label))
+    def show(self, loaded: LoadedProject, path_label: str, target: str | None = None) -> None:
+        self.update(header_text(loaded, path_label, target))

@@ -1,0 +1,60 @@
+"""Runs from the main screen: typed commands and uv actions through the log screen (local)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.tui_app import settle
+from tests.tui.test_log_screen import until
+from uvtui.tui.screens.log import LogScreen
+from uvtui.tui.screens.main import MainScreen
+from uvtui.tui.widgets.header import ProjectHeader
+from uvtui.tui.widgets.log_view import LogView
+
+
+async def test_a_typed_command_runs_locally_in_the_log(shop: Path, make_app) -> None:
+    app = make_app(shop)
+    async with app.run_test(size=(120, 40)) as pilot:
+        main = await settle(pilot)
+        await pilot.press("T")
+        assert main.run_locally
+        assert "runs on local" in str(main.query_one(ProjectHeader).render())
+        await pilot.press("x")
+        await pilot.press(*"sh -c 'echo hello; pwd'", "enter")
+        await until(pilot, lambda: isinstance(app.screen, LogScreen) and not app.screen.running)
+        log = app.screen
+        assert isinstance(log, LogScreen)
+        view = log.query_one(LogView)
+        assert [view.plain_line(i) for i in range(view.line_count)] == ["hello", str(shop)]
+        assert log.result is not None and log.result.ok
+        assert log.result.log_path is not None
+        assert log.result.log_path.parent == shop / ".uvtui" / "logs"
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+
+
+async def test_uv_lock_locally_reloads_the_screen_when_the_lock_changes(
+    shop: Path, make_app
+) -> None:
+    (shop / "uv.lock").unlink()
+    app = make_app(shop)
+    async with app.run_test(size=(120, 40)) as pilot:
+        main = await settle(pilot)
+        assert main.loaded.lock is None
+        await pilot.press("T", "K")
+        await until(pilot, lambda: isinstance(app.screen, LogScreen) and not app.screen.running)
+        assert app.screen.result is not None and app.screen.result.ok
+        await pilot.press("escape")
+        await until(
+            pilot, lambda: isinstance(app.screen, MainScreen) and main.loaded.lock is not None
+        )
+
+
+async def test_the_palette_offers_the_run_commands(shop: Path, make_app) -> None:
+    app = make_app(shop)
+    async with app.run_test(size=(120, 40)) as pilot:
+        main = await settle(pilot)
+        titles = {command.title for command in app.get_system_commands(main)}
+        assert {"uv lock in the container", "Run a command…", "Build the image"} <= titles
+        assert "Run locally instead (toggle)" in titles
+        assert "bin/uv-install in the container" not in titles  # the project has no such script

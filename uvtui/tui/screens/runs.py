@@ -1,0 +1,174 @@
+"""The main screen's commands that run in the app's container (or locally), each in a log.
+
+A mixin of MainScreen: it owns the choice of where commands run (the app container, a picked
+container, or "run locally instead") and shows that choice in the header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from uvtui.core.errors import UvtuiError
+
+if TYPE_CHECKING:
+    from uvtui.core.containers.runner import Run, RunResult
+    from uvtui.tui.config import AppConfig
+
+# (action, title, help) for the command palette; the keys are in MainScreen.BINDINGS.
+RUN_PALETTE_COMMANDS = (
+    ("run_lock", "uv lock in the container", "Lock in the app container (or locally)"),
+    ("run_sync", "uv sync --frozen in the container", "Install from uv.lock as the image does"),
+    ("run_uv_install", "bin/uv-install in the container", "The project's install script"),
+    ("run_outdated", "uv tree --outdated", "uv's own outdated view, in the container"),
+    ("run_command", "Run a command…", "Any command, with live output"),
+    ("build_image", "Build the image", "docker build the project's Dockerfile, live log"),
+    ("toggle_local", "Run locally instead (toggle)", "Run commands here, not in a container"),
+    ("choose_container", "Choose the app container", "When several containers could be it"),
+)
+
+
+class RunActions:
+    """Needs `config`, `loaded`, `app`, `notify`, `query_one` and `reload` of MainScreen."""
+
+    config: AppConfig
+    run_locally: bool = False
+    chosen_container: str | None = None
+    run_target: str | None = None  # where the last run went (or the toggle), for the header
+
+    def _project_root(self) -> Path:
+        return self.loaded.root  # type: ignore[attr-defined]
+
+    def _where(self) -> str:
+        if self.run_locally:
+            return "locally"
+        if self.chosen_container:
+            return f"in {self.chosen_container}"
+        return "in the app container"
+
+    def _project_action(self, key: str) -> tuple[str, ...] | None:
+        from uvtui.core.containers.actions import project_actions
+
+        for action in project_actions(self._project_root()):
+            if action.key == key:
+                return action.argv
+        return None
+
+    def _run_project_action(self, key: str) -> None:
+        argv = self._project_action(key)
+        if argv is None:
+            self.notify(f"Nothing to run for {key} in this project.", severity="warning")  # type: ignore[attr-defined]
+            return
+        self.start_in_log(argv)
+
+    def action_run_lock(self) -> None:
+        self._run_project_action("lock")
+
+    def action_run_sync(self) -> None:
+        self._run_project_action("sync")
+
+    def action_run_uv_install(self) -> None:
+        self._run_project_action("uv_install")
+
+    def action_run_outdated(self) -> None:
+        self._run_project_action("outdated")
+
+    def action_run_command(self) -> None:
+        from uvtui.tui.screens.prompt import CommandPrompt
+
+        self.app.push_screen(CommandPrompt(self._where()), self._typed)  # type: ignore[attr-defined]
+
+    def _typed(self, argv: list[str] | None) -> None:
+        if argv:
+            self.start_in_log(argv)
+
+    def start_in_log(self, argv: Sequence[str]) -> None:
+        """Run `argv` where the user chose, in the log screen."""
+        from uvtui.core.containers.targets import start_command
+
+        root = self._project_root()
+        local, container = self.run_locally, self.chosen_container
+        environ = self.config.environ
+
+        def start() -> tuple[Run, Callable[[], None]]:
+            return start_command(root, argv, local=local, container=container, environ=environ)
+
+        self._open_log(" ".join(argv), start)
+
+    def action_build_image(self) -> None:
+        from uvtui.core.containers.targets import start_build
+
+        root = self._project_root()
+        if not (root / "Dockerfile").is_file():
+            self.notify("This project has no Dockerfile to build.", severity="warning")  # type: ignore[attr-defined]
+            return
+        environ = self.config.environ
+        self._open_log("docker build", lambda: start_build(root, environ=environ))
+
+    def _open_log(self, title: str, start: Callable[[], tuple[Run, Callable[[], None]]]) -> None:
+        from uvtui.tui.screens.log import LogScreen
+
+        before = _read_lock(self._project_root())
+        self.app.push_screen(  # type: ignore[attr-defined]
+            LogScreen(title, start), lambda result: self._run_done(result, before)
+        )
+
+    async def _run_done(self, result: RunResult | None, lock_before: bytes | None) -> None:
+        if result is not None:
+            self.run_target = result.target
+            self.show_header()
+        if _read_lock(self._project_root()) != lock_before:
+            await self.reload()  # type: ignore[attr-defined]
+
+    def action_toggle_local(self) -> None:
+        self.run_locally = not self.run_locally
+        self.run_target = "local" if self.run_locally else "the app container"
+        self.show_header()
+        self.notify(f"Commands run {self._where()}.", timeout=2)  # type: ignore[attr-defined]
+
+    def action_choose_container(self) -> None:
+        self.list_candidates()
+
+    @work(thread=True, exclusive=True, group="containers", exit_on_error=False)
+    def list_candidates(self) -> None:
+        from uvtui.core.containers.discovery import describe, find_app_container
+        from uvtui.core.containers.engine import connect
+
+        try:
+            engine = connect(self.config.environ)
+            found = find_app_container(engine.client, self._project_root())
+        except UvtuiError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="error")  # type: ignore[attr-defined]
+            return
+        choices = [(c.name, describe(c)) for c in found.candidates]
+        self.app.call_from_thread(self._pick, choices)  # type: ignore[attr-defined]
+
+    def _pick(self, choices: list[tuple[str, str]]) -> None:
+        from uvtui.tui.screens.prompt import PickContainer
+
+        if not choices:
+            self.notify("No running container belongs to this project.", severity="warning")  # type: ignore[attr-defined]
+            return
+        self.app.push_screen(PickContainer(choices), self._picked)  # type: ignore[attr-defined]
+
+    def _picked(self, name: str | None) -> None:
+        if name:
+            self.chosen_container, self.run_locally = name, False
+            self.run_target = f"container {name}"
+            self.show_header()
+
+    def show_header(self) -> None:
+        from uvtui.tui.widgets.header import ProjectHeader
+
+        header = self.query_one(ProjectHeader)  # type: ignore[attr-defined]
+        header.show(self.loaded, self.path_label, self.run_target)  # type: ignore[attr-defined]
+
+
+def _read_lock(root: Path) -> bytes | None:
+    try:
+        return (root / "uv.lock").read_bytes()
+    except OSError:
+        return None
