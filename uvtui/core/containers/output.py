@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
-from typing import Literal
+from itertools import repeat
+from typing import Literal, NamedTuple
 
 Stream = Literal["stdout", "stderr"]
 
@@ -23,18 +23,29 @@ _SGR = r"\x1b\[[0-9;:]*m"
 _ESCAPE = re.compile(
     r"(?P<sgr>" + _SGR + r")"
     r"|\x1b\[[0-?]*[ -/]*[@-~]"  # other CSI (cursor, erase, modes, queries)
-    r"|\x1b[\]PX^_][\s\S]*?(?:\x07|\x1b\\|$)"  # OSC, DCS, SOS, PM, APC up to their terminator
+    r"|\x1b[\]PX^_][^\n]*?(?:\x07|\x1b\\|(?=\n)|$)"  # OSC, DCS, SOS, PM, APC to their end
     r"|\x1b[ -/]*[0-~]?"  # two-character escapes, and a lone ESC
     r"|[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]"  # other C0 / C1 controls (tab kept; \n \r split first)
 )
 _SGR_ONLY = re.compile(_SGR)
+# Anything sanitize() might change: one scan of a whole chunk decides whether to look closer.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def sanitize(text: str) -> str:
-    """`text` with SGR colour sequences kept and every other control sequence removed."""
-    if "\x1b" not in text and text.isprintable():
+    """`text` with SGR colour sequences kept and every other control sequence removed.
+
+    Newlines are kept (a sequence never spans one), so a chunk of lines is sanitised at once.
+    """
+    if _CONTROL.search(text) is None:
         return text
-    return _ESCAPE.sub(lambda match: match["sgr"] or "", text)
+    if "\x1b" in text and _CONTROL.search(_SGR_ONLY.sub("", text)) is None:
+        return text  # colours only (the usual case): the scans above are C-fast, the sub below not
+    return _ESCAPE.sub(_keep_sgr, text)
+
+
+def _keep_sgr(match: re.Match[str]) -> str:
+    return match["sgr"] or ""
 
 
 def plain(text: str) -> str:
@@ -42,12 +53,16 @@ def plain(text: str) -> str:
     return _SGR_ONLY.sub("", text) if "\x1b" in text else text
 
 
-@dataclass(frozen=True, slots=True)
-class OutputLine:
+class OutputLine(NamedTuple):
     """One finished line of output, sanitised (SGR colours kept)."""
 
     stream: Stream
     text: str
+
+
+def _output_lines(stream: Stream, texts: list[str]) -> list[OutputLine]:
+    # tuple.__new__ mapped in C: a flood makes hundreds of thousands of these per second.
+    return list(map(tuple.__new__, repeat(OutputLine), zip(repeat(stream), texts)))  # type: ignore[arg-type]
 
 
 class _StreamBuffer:
@@ -66,20 +81,28 @@ class _StreamBuffer:
             self._pending, text = "\r", text[:-1]
         else:
             self._pending = ""
-        pieces = text.replace("\r\n", "\n").split("\n")
-        self._pending = pieces.pop() + self._pending
-        if len(self._pending) > MAX_LINE_CHARACTERS:
-            pieces.append(self._pending)
+        end = text.rfind("\n")
+        if end < 0:
+            finished, self._pending = "", text + self._pending
+        else:
+            finished, self._pending = text[:end], text[end + 1 :] + self._pending
+        pieces = [] if end < 0 else _lines(finished)
+        if len(self._pending) > MAX_LINE_CHARACTERS or (final and self._pending):
+            pieces.extend(_lines(self._pending))
             self._pending = ""
-        if final and self._pending:
-            pieces.append(self._pending)
-            self._pending = ""
-        return [OutputLine(self.stream, sanitize(_last_overwrite(piece))) for piece in pieces]
+        return _output_lines(self.stream, pieces)
 
     @property
     def progress(self) -> str:
         """The unfinished line as a terminal would show it now (a `\\r` progress bar)."""
         return sanitize(_last_overwrite(self._pending.rstrip("\r")))
+
+
+def _lines(text: str) -> list[str]:
+    """Sanitised lines of `text` (newline-separated, no final newline), `\r` applied."""
+    if "\r" in text:
+        text = "\n".join(map(_last_overwrite, text.replace("\r\n", "\n").split("\n")))
+    return sanitize(text).split("\n")
 
 
 def _last_overwrite(piece: str) -> str:

@@ -13,6 +13,7 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.strip import Strip
 from textual.widgets import Log
 
@@ -51,20 +52,32 @@ class LogView(Log):
         return self.auto_scroll and self.is_vertical_scroll_end
 
     def append(self, lines: list[OutputLine]) -> None:
-        """Write a batch (one refresh, however many lines)."""
+        """Write a batch: one refresh, however many lines.
+
+        Leaner than `Log.write_lines`, which splits every line again and measures every line's
+        cell width in a worker thread: these lines hold no newline, and the virtual width is
+        taken from string lengths (colour codes make it a little wide, never too narrow).
+        """
         if not lines:
             return
         self.written += len(lines)
         if self.max_lines is not None and len(lines) > self.max_lines:
-            lines = lines[-self.max_lines :]  # never render what would be dropped at once
+            lines = lines[-self.max_lines :]  # never store what would be dropped at once
+        texts = [_STDERR + line.text if line.stream == "stderr" else line.text for line in lines]
+        follow = self.auto_scroll and self.is_vertical_scroll_end
         before = self.line_count
-        self.write_lines(
-            [_STDERR + line.text if line.stream == "stderr" else line.text for line in lines]
-        )
+        self._lines.extend(texts)
+        self._prune_max_lines()
+        self._width = max(self._width, max(map(len, texts)))
+        self.virtual_size = Size(self._width, len(self._lines))
         if self.search_line is not None:
-            self.search_line -= max(0, before + len(lines) - self.line_count)
+            self.search_line -= max(0, before + len(texts) - self.line_count)
             if self.search_line < 0:
                 self.search_line = None
+        if follow:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        else:
+            self.refresh()
 
     def plain_line(self, index: int) -> str:
         return plain(self.lines[index].removeprefix(_STDERR))
@@ -114,7 +127,8 @@ class LogView(Log):
     def _render_line_strip(self, y: int, rich_style: Style) -> Strip:
         raw = self.lines[y]
         stderr = raw.startswith(_STDERR)
-        text = Text.from_ansi(raw.removeprefix(_STDERR).expandtabs(), no_wrap=True, end="")
+        line = raw.removeprefix(_STDERR).expandtabs()
+        text = Text.from_ansi(line, no_wrap=True, end="") if "\x1b" in line else Text(line, end="")
         text.stylize_before(rich_style)
         if stderr:
             text.stylize_before(self.get_component_rich_style("log-view--stderr"))
