@@ -92,7 +92,13 @@ def bash_complete(line: str, cwd: Path) -> list[str]:
 
 def test_bash_completes_commands_and_global_options(project: Path) -> None:
     before = tree_state(project)
-    assert bash_complete("uvtui ", project) == ["outdated", "migrate", "completion"]
+    assert bash_complete("uvtui ", project) == [
+        "outdated",
+        "migrate",
+        "exec",
+        "build",
+        "completion",
+    ]
     assert {"--color", "--project", "--demo", "--version"} <= set(
         bash_complete("uvtui --", project)
     )

@@ -39,7 +39,7 @@ def test_exec_without_a_command_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["exec", "--project", str(tmp_path), "--local"]) == 2
-    assert "give the command to run after --" in capsys.readouterr().err
+    assert capsys.readouterr().err.startswith("uvtui: error: give the command to run after --")
 
 
 def test_exec_with_a_dead_engine_is_one_line(
@@ -79,7 +79,7 @@ def test_build_streams_the_log(tmp_path: Path, capsys: pytest.CaptureFixture[str
     (tmp_path / "Dockerfile").write_text(f"FROM {PYTHON_IMAGE}\nRUN echo built-{uuid.uuid4()}\n")
     tag = f"uvtui-test/build-cli:{uuid.uuid4().hex[:8]}"
     try:
-        code = main(["build", "--project", str(tmp_path), "--tag", tag, "--network", "host"])
+        code = main(["build", str(tmp_path), "--tag", tag, "--network", "host"])
     finally:
         client.images.remove(tag, force=True)
     assert code == 0

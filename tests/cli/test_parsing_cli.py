@@ -105,13 +105,13 @@ def test_a_terminal_on_stdin_only_is_not_enough(project: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (("exec", "--project", "{root}"), ("no such command or folder: 'exec'",)),
-        (("build", "--project", "{root}"), ("no such command or folder: 'build'",)),
+        (("deploy", "--project", "{root}"), ("no such command or folder: 'deploy'",)),
+        (("serve", "--project", "{root}"), ("no such command or folder: 'serve'",)),
         (("outdate", "{root}"), ("did you mean 'outdated'?", "commands: outdated, migrate")),
         (("--color", "never", "migrat"), ("did you mean 'migrate'?",)),
         (("{root}/missing",), ("no such command or folder",)),
     ],
-    ids=["exec", "build", "did-you-mean", "after-an-option", "missing-folder"],
+    ids=["deploy", "serve", "did-you-mean", "after-an-option", "missing-folder"],
 )
 def test_a_first_word_that_is_neither_a_command_nor_a_folder(
     project: Path, args: tuple[str, ...], expected: tuple[str, ...]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from uvtui.cli import CommandRegistry
 
 EPILOG = """\
 A Dockerfile whose RUN uses --mount is built with BuildKit through the docker CLI; others
@@ -17,29 +20,22 @@ exit codes:
 """
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    """Register `build` on the `uvtui` subcommand parsers."""
-    parser = subparsers.add_parser(
+def add_parser(commands: CommandRegistry) -> None:
+    """Register `build` on the `uvtui` commands."""
+    parser = commands.add_parser(
         "build",
+        run=run,
+        project="path",
+        json=False,
         help="build the project's image with live output",
         description="Build the project's image from its Dockerfile with live output.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--project",
-        dest="project_path",
-        type=Path,
-        default=Path(),
-        metavar="PATH",
-        help="project directory (default: .)",
     )
     parser.add_argument("--file", default="Dockerfile", help="the Dockerfile, relative to PATH")
     parser.add_argument(
         "--tag", help="name the image (default: the image compose built for the app service)"
     )
     parser.add_argument("--network", help="network for RUN steps (e.g. host)")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,8 +43,8 @@ def run(args: argparse.Namespace) -> int:
     from uvtui.core.containers.targets import start_build
 
     started, _ = start_build(
-        args.project_path.resolve(), dockerfile=args.file, tag=args.tag, network_mode=args.network
+        args.project.resolve(), dockerfile=args.file, tag=args.tag, network_mode=args.network
     )
-    result = stream_to_terminal(started)
+    result = stream_to_terminal(started, args.color)
     report(result)
     return 130 if result.cancelled else result.exit_code

@@ -7,13 +7,21 @@ does not exist.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from uvtui.core.errors import UvtuiError
 
+if TYPE_CHECKING:
+    from uvtui.cli import CommandRegistry
+
 
 class UsageError(UvtuiError):
+    """Printed like the parser's own usage errors: `uvtui: error: ...`, exit 2."""
+
     exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"error: {message}")
 
 
 EPILOG = """\
@@ -30,30 +38,23 @@ exit codes:
 """
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    """Register `exec` on the `uvtui` subcommand parsers."""
-    parser = subparsers.add_parser(
+def add_parser(commands: CommandRegistry) -> None:
+    """Register `exec` on the `uvtui` commands."""
+    parser = commands.add_parser(
         "exec",
+        run=run,
+        project="option",
+        json=False,
         help="run a command in the app's container with live output",
         description="Run a command in the app's container (or locally) with live output.",
         usage="uvtui exec [--project PATH] [--service NAME | --container NAME] [--local] -- CMD...",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--project",
-        dest="project_path",
-        type=Path,
-        default=Path(),
-        metavar="PATH",
-        help="project directory (default: .)",
     )
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--service", help="the compose service whose container to use")
     where.add_argument("--container", help="a container name or id to use")
     where.add_argument("--local", action="store_true", help="run on this machine instead")
     parser.add_argument("argv", nargs=argparse.REMAINDER, metavar="CMD", help="the command")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,14 +65,14 @@ def run(args: argparse.Namespace) -> int:
     if not argv:
         raise UsageError("give the command to run after --, e.g. uvtui exec -- uv lock")
     started, release = start_command(
-        args.project_path.resolve(),
+        args.project.resolve(),
         argv,
         local=args.local,
         service=args.service,
         container=args.container,
     )
     try:
-        result = stream_to_terminal(started)
+        result = stream_to_terminal(started, args.color)
     finally:
         release()
     report(result)

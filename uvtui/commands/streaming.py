@@ -5,17 +5,21 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from uvtui.commands.streams import use_colour
 from uvtui.core.containers.output import plain
 from uvtui.core.containers.runner import Run, RunResult, Update
 
 
 def stream_to_terminal(
-    run: Run, stdout: TextIO | None = None, stderr: TextIO | None = None
+    run: Run, color: str = "auto", stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> RunResult:
-    """Print stdout lines to stdout and stderr lines to stderr; Ctrl-C cancels the command."""
+    """Print stdout lines to stdout and stderr lines to stderr; Ctrl-C cancels the command.
+
+    The command's colours (already sanitised) are kept where `--color` allows them.
+    """
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    colours = {id(out): out.isatty(), id(err): err.isatty()}
+    colours = {id(out): use_colour(color, out), id(err): use_colour(color, err)}
 
     def show(update: Update) -> None:
         for line in update.lines:
