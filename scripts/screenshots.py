@@ -10,7 +10,7 @@ import asyncio
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +27,7 @@ from tests.support.local_index import (  # noqa: E402
 )
 from tests.support.migration_trees import seed  # noqa: E402
 from tests.support.tui_app import settle  # noqa: E402
+from uvtui.core.containers.runner import Run  # noqa: E402
 from uvtui.core.project.lock import load_lock  # noqa: E402
 from uvtui.examples import example_project_path  # noqa: E402
 from uvtui.tui.app import UvtuiApp  # noqa: E402
@@ -96,6 +97,33 @@ async def wizard_settled(pilot: Pilot) -> None:
         await asyncio.sleep(0.05)
 
 
+async def shoot_log(project: Path, index: LocalIndex, name: str, size: tuple[int, int]) -> Path:
+    """A finished `uv sync --frozen` in the log screen, run locally against the local index."""
+    from uvtui.core.containers.local_runner import LocalRunner
+    from uvtui.core.containers.runner import start_run
+    from uvtui.tui.screens.log import LogScreen
+
+    argv = ["uv", "sync", "--frozen", "--color", "always", "--python", "3.11"]
+
+    def start() -> tuple[Run, Callable[[], None]]:
+        return start_run(LocalRunner(project, index.uv_env()), argv), lambda: None
+
+    screen = LogScreen(" ".join(argv[:3]), start)
+
+    class LogApp(App[None]):
+        CSS_PATH = ROOT / "uvtui" / "tui" / "app.tcss"
+
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    app = LogApp()
+    async with app.run_test(size=size) as pilot:
+        while screen.running:
+            await asyncio.sleep(0.05)
+        await pilot.pause()
+        return save(app, name, "log")
+
+
 def save(app: App, name: str, title: str) -> Path:
     target = SCREENSHOTS / f"{name}.svg"
     target.write_text(app.export_screenshot(title=f"uvtui {title}"))
@@ -126,6 +154,7 @@ async def main() -> None:
         with serve_local_index(catalogue(project), work / "index") as index:
             for name, size, keys in SHOTS:
                 print(await shoot(project, index, work / "cache", name, size, keys))
+            print(await shoot_log(project, index, "log-sync", (100, 24)))
         with serve_local_index(None, work / "wizard-index") as index:
             for number, (name, size, keys) in enumerate(WIZARD_SHOTS):
                 pip_project = seed(work / f"wizard-{number}" / "pip-app")
