@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from tests.support.docker import PYTHON_IMAGE, TEST_LABEL, docker_client, require_image
 from tests.support.tui_app import settle
 from tests.tui.test_log_screen import until
+from uvtui.core.containers.discovery import ONEOFF, PROJECT, SERVICE, WORKING_DIR
+from uvtui.tui.screens.confirm import ConfirmScreen
 from uvtui.tui.screens.log import LogScreen
 from uvtui.tui.screens.main import MainScreen
 from uvtui.tui.widgets.header import ProjectHeader
@@ -58,3 +63,35 @@ async def test_the_palette_offers_the_run_commands(shop: Path, make_app) -> None
         assert {"uv lock in the container", "Run a command…", "Build the image"} <= titles
         assert "Run locally instead (toggle)" in titles
         assert "bin/uv-install in the container" not in titles  # the project has no such script
+
+
+@pytest.mark.docker
+async def test_a_lock_changed_in_an_unmounted_container_is_offered_back(
+    shop: Path, make_app
+) -> None:
+    client = docker_client()
+    require_image(client, PYTHON_IMAGE)
+    labels = {
+        PROJECT: "shop",
+        SERVICE: "web",
+        WORKING_DIR: str(shop),
+        ONEOFF: "False",
+        TEST_LABEL: "1",
+    }
+    container = client.containers.run(
+        PYTHON_IMAGE, ["sleep", "600"], detach=True, labels=labels, working_dir="/app"
+    )
+    try:
+        changed = (shop / "uv.lock").read_text() + "# locked in the container\n"
+        script = 'cat > uv.lock <<"EOF"\n' + changed + "EOF\n"
+        assert container.exec_run(["sh", "-c", script]).exit_code == 0
+        app = make_app(shop)
+        async with app.run_test(size=(120, 40)) as pilot:
+            main = await settle(pilot)
+            await main.run_action("copy_lock_back")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("y")
+            await until(pilot, lambda: (shop / "uv.lock").read_text() == changed)
+    finally:
+        container.remove(force=True)
+    assert list((shop / ".uvtui" / "backup").iterdir())

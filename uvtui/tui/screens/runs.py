@@ -15,6 +15,7 @@ from textual import work
 from uvtui.core.errors import UvtuiError
 
 if TYPE_CHECKING:
+    from uvtui.core.changes import ChangePlan
     from uvtui.core.containers.runner import Run, RunResult
     from uvtui.tui.config import AppConfig
 
@@ -28,7 +29,9 @@ RUN_PALETTE_COMMANDS = (
     ("build_image", "Build the image", "docker build the project's Dockerfile, live log"),
     ("toggle_local", "Run locally instead (toggle)", "Run commands here, not in a container"),
     ("choose_container", "Choose the app container", "When several containers could be it"),
+    ("copy_lock_back", "Copy uv.lock back from the container", "When the project is not mounted"),
 )
+DIFF_PREVIEW_LINES = 30
 
 
 class RunActions:
@@ -122,6 +125,71 @@ class RunActions:
             self.show_header()
         if _read_lock(self._project_root()) != lock_before:
             await self.reload()  # type: ignore[attr-defined]
+        elif result is not None and result.target != "local" and not result.cancelled:
+            self.offer_lock_copy(quiet=True)
+
+    def action_copy_lock_back(self) -> None:
+        self.offer_lock_copy(quiet=False)
+
+    @work(thread=True, exclusive=True, group="containers", exit_on_error=False)
+    def offer_lock_copy(self, quiet: bool) -> None:
+        """Compare the container's uv.lock with the project's when the project is not mounted;
+        offer the difference as a change (`quiet`: say nothing unless there is one)."""
+        from uvtui.core.containers.discovery import find_app_container
+        from uvtui.core.containers.engine import connect
+        from uvtui.core.containers.lock_copy import container_lock, mounts_project, plan_lock_copy
+
+        root = self._project_root()
+        say = self.app.call_from_thread  # type: ignore[attr-defined]
+        try:
+            engine = connect(self.config.environ)
+            found = find_app_container(engine.client, root, container=self.chosen_container)
+            if found.chosen is None:
+                if not quiet:
+                    say(self.notify, "No single running app container.", severity="warning")  # type: ignore[attr-defined]
+                return
+            if mounts_project(engine.client, found.chosen.id, root):
+                if not quiet:
+                    say(self.notify, "The project is mounted in the container: nothing to copy.")  # type: ignore[attr-defined]
+                return
+            lock = container_lock(engine.client, found.chosen.id)
+        except UvtuiError as error:
+            if not quiet:
+                say(self.notify, error.message, severity="error")  # type: ignore[attr-defined]
+            return
+        plan = plan_lock_copy(root, lock) if lock is not None else None
+        if plan is None:
+            if not quiet:
+                say(self.notify, "The container's uv.lock is the project's.")  # type: ignore[attr-defined]
+            return
+        say(self._confirm_lock_copy, plan, found.chosen.name)
+
+    def _confirm_lock_copy(self, plan: ChangePlan, container: str) -> None:
+        from uvtui.tui.screens.confirm import ConfirmScreen
+
+        lines = plan.diff().splitlines()
+        preview = "\n".join(lines[:DIFF_PREVIEW_LINES])
+        if len(lines) > DIFF_PREVIEW_LINES:
+            preview += f"\n… {len(lines) - DIFF_PREVIEW_LINES} more lines"
+        question = (
+            f"uv.lock changed in {container}, which does not mount the project. Copy it back?"
+        )
+        self.app.push_screen(  # type: ignore[attr-defined]
+            ConfirmScreen(question, preview, "Copy"), lambda yes: self._copy_lock(plan, yes)
+        )
+
+    async def _copy_lock(self, plan: ChangePlan, confirmed: bool | None) -> None:
+        from uvtui.core.changes import apply_plan
+
+        if not confirmed:
+            return
+        try:
+            apply_plan(plan)
+        except UvtuiError as error:
+            self.notify(error.message, severity="error")  # type: ignore[attr-defined]
+            return
+        self.notify("uv.lock copied back (backup under .uvtui/backup/).", title="uv.lock")  # type: ignore[attr-defined]
+        await self.reload()  # type: ignore[attr-defined]
 
     def action_toggle_local(self) -> None:
         self.run_locally = not self.run_locally
