@@ -38,6 +38,7 @@ class LogView(Log):
     def __init__(self, max_lines: int = SCROLLBACK_LINES, **kwargs: object) -> None:
         super().__init__(max_lines=max_lines, auto_scroll=True, **kwargs)  # type: ignore[arg-type]
         self.written = 0
+        self._styles: tuple[Style, Style, Style] | None = None
         self.search_text = ""
         self.search_line: int | None = None
 
@@ -119,6 +120,28 @@ class LogView(Log):
         self.refresh()
         return None
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+
+    def _line_styles(self) -> tuple[Style, Style, Style]:
+        """(base, stderr, match) styles, computed once per style change instead of per line
+        (`rich_style` walks every ancestor; a frame of a flood renders every visible line)."""
+        if self._styles is None:
+            self._styles = (
+                self.rich_style,
+                self.get_component_rich_style("log-view--stderr"),
+                self.get_component_rich_style("log-view--match"),
+            )
+        return self._styles
+
+    def _render_line(self, y: int, scroll_x: int, width: int) -> Strip:
+        base = self._line_styles()[0]
+        if y >= len(self._lines):
+            return Strip.blank(width, base)
+        strip = self._render_line_strip(y, base)
+        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, y)
+
     @classmethod
     def _process_line(cls, line: str) -> str:
         # Width and selection work on what is shown: no marker, no colour codes.
@@ -130,10 +153,10 @@ class LogView(Log):
         line = raw.removeprefix(_STDERR).expandtabs()
         text = Text.from_ansi(line, no_wrap=True, end="") if "\x1b" in line else Text(line, end="")
         text.stylize_before(rich_style)
+        _, stderr_style, match_style = self._line_styles()
         if stderr:
-            text.stylize_before(self.get_component_rich_style("log-view--stderr"))
+            text.stylize_before(stderr_style)
         if self.search_text and y == self.search_line:
-            match_style = self.get_component_rich_style("log-view--match")
             lowered = text.plain.lower()
             needle = self.search_text.lower()
             start = lowered.find(needle)
