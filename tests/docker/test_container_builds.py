@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from tests.support.local_index import LocalIndex
 from uvtui.core.containers.build import BuildRunner
 from uvtui.core.containers.exec_runner import ExecRunner
 from uvtui.core.containers.output import OutputLine, plain
-from uvtui.core.containers.runner import Update, run_to_end
+from uvtui.core.containers.runner import Update, run_to_end, start_run
 
 pytestmark = pytest.mark.docker
 
@@ -125,3 +126,30 @@ def test_uv_lock_runs_in_the_container_against_the_local_index(
     synced = run_to_end(runner, ["uv", "sync", "--frozen", "--no-install-project"], env=env)
     assert synced.exit_code == 0
     assert run_to_end(runner, [".venv/bin/python", "-c", "import demo_a"]).exit_code == 0
+
+
+def test_the_dependency_step_time_of_pip_and_then_uv_builds(
+    client: docker.DockerClient, tmp_path: Path
+) -> None:
+    token = uuid.uuid4()
+    labels = {BUILD_LABEL: "1", TEST_LABEL: "1"}
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM {PYTHON_IMAGE}\nRUN pip install --help > /dev/null && echo {token}\n"
+    )
+    before = BuildRunner(client, tmp_path, network_mode="host", labels=labels)
+    pip_build = start_run(before, before.argv(), explain=before.explain).wait()
+    assert pip_build.ok and before.builder == "legacy"
+    assert pip_build.explanation is not None
+    assert pip_build.explanation.startswith("dependency install with pip: ")
+
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM {PYTHON_IMAGE}\n"
+        f"RUN --mount=type=cache,target=/root/.cache/uv echo uv sync --frozen {token}\n"
+    )
+    after = BuildRunner(client, tmp_path, network_mode="host", labels=labels)
+    uv_build = start_run(after, after.argv(), explain=after.explain).wait()
+    assert uv_build.ok and after.builder == "buildkit"
+    assert uv_build.explanation is not None
+    assert re.fullmatch(
+        r"dependency install: pip \d+\.\d s -> uv \d+\.\d s", uv_build.explanation
+    ), uv_build.explanation

@@ -14,9 +14,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from uvtui.core.containers.build_times import StepClock, describe
 from uvtui.core.containers.engine import ContainerError, first_line
 from uvtui.core.containers.local_runner import LocalExecution, LocalRunner
-from uvtui.core.containers.output import Stream
+from uvtui.core.containers.output import OutputLine, Stream
+from uvtui.core.containers.runner import explain_exit
 from uvtui.core.dockerfile.build_check import needs_buildkit
 
 if TYPE_CHECKING:
@@ -51,6 +53,7 @@ class BuildRunner:
         self.labels = dict(labels or {})
         self.environ = dict(os.environ if environ is None else environ)
         self.builder = "buildkit" if self._needs_buildkit() else "legacy"
+        self.clock = StepClock()
         self.target = f"docker build ({'BuildKit' if self.builder == 'buildkit' else 'legacy'})"
 
     def argv(self) -> list[str]:
@@ -67,6 +70,10 @@ class BuildRunner:
         if self.builder == "buildkit":
             return self._start_buildkit(env)
         return self._start_legacy()
+
+    def explain(self, code: int, tail: list[OutputLine]) -> str | None:
+        """For `start_run`: the dependency step's time after a build (pip's beside uv's)."""
+        return describe(self.root, self.clock.steps()) if code == 0 else explain_exit(code, tail)
 
     def _needs_buildkit(self) -> bool:
         try:
@@ -92,7 +99,7 @@ class BuildRunner:
             )
         except (docker.errors.DockerException, requests.RequestException, OSError) as error:
             raise ContainerError(f"docker build could not start: {first_line(error)}") from None
-        return LegacyBuild(stream)
+        return LegacyBuild(stream, self.clock)
 
     def _start_buildkit(self, env: Mapping[str, str] | None) -> BuildKitBuild:
         cli = ENGINE_CLI if os.access(ENGINE_CLI, os.X_OK) else shutil.which("docker")
@@ -104,7 +111,7 @@ class BuildRunner:
         environ = {**self.environ, "DOCKER_BUILDKIT": "1", "BUILDKIT_PROGRESS": "plain"}
         runner = LocalRunner(self.root, environ)
         argv = [cli, "build", "--progress=plain", *self.argv()[2:]]
-        return BuildKitBuild(runner.start(argv, env))
+        return BuildKitBuild(runner.start(argv, env), self.clock)
 
 
 class LegacyBuild:
@@ -114,8 +121,9 @@ class LegacyBuild:
     a step that prints nothing is only interrupted when it next prints.
     """
 
-    def __init__(self, stream: Iterator[dict[str, Any]]) -> None:
+    def __init__(self, stream: Iterator[dict[str, Any]], clock: StepClock) -> None:
         self._stream = stream
+        self._clock = clock
         self._cancelled = False
         self._failed = False
         self.image_id: str | None = None
@@ -139,7 +147,9 @@ class LegacyBuild:
 
     def _fragments(self, message: dict[str, Any]) -> Iterator[tuple[Stream, bytes]]:
         if "stream" in message:
-            yield "stdout", str(message["stream"]).encode()
+            data = str(message["stream"]).encode()
+            self._clock.feed(data)
+            yield "stdout", data
         if "status" in message:
             progress = f" {message['progress']}" if message.get("progress") else ""
             yield "stdout", f"{message['status']}{progress}\n".encode()
@@ -164,11 +174,13 @@ class LegacyBuild:
 class BuildKitBuild:
     """`docker build` through the CLI; BuildKit's plain progress (on stderr) is the build log."""
 
-    def __init__(self, execution: LocalExecution) -> None:
+    def __init__(self, execution: LocalExecution, clock: StepClock) -> None:
         self._execution = execution
+        self._clock = clock
 
     def chunks(self) -> Iterator[tuple[Stream, bytes]]:
         for _, data in self._execution.chunks():
+            self._clock.feed(data)
             yield "stdout", data
 
     def cancel(self) -> None:

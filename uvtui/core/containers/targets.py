@@ -119,4 +119,5 @@ def start_build(
         network_mode=network_mode,
         environ=environ,
     )
-    return start_run(runner, runner.argv(), log_dir=log_dir(root)), lambda: None
+    run = start_run(runner, runner.argv(), log_dir=log_dir(root), explain=runner.explain)
+    return run, lambda: None
