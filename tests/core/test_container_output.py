@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from uvtui.core.containers.actions import project_actions, sync_flags
+from uvtui.core.containers.actions import project_actions, recreate_command, sync_flags
 from uvtui.core.containers.engine import CommandNotFound
 from uvtui.core.containers.local_runner import LocalRunner
 from uvtui.core.containers.output import (
@@ -137,3 +137,10 @@ def test_sync_flags_come_from_the_dockerfile_and_uv_install(tmp_path: Path) -> N
 
 def test_no_uv_install_action_without_the_script(tmp_path: Path) -> None:
     assert [action.key for action in project_actions(tmp_path)] == ["lock", "sync", "outdated"]
+
+
+def test_recreate_command_uses_the_compose_cli_given() -> None:
+    assert recreate_command("web", "docker compose") == [
+        "docker", "compose", "up", "-d", "--no-deps", "--force-recreate", "web",
+    ]  # fmt: skip
+    assert recreate_command("app", "docker-compose")[:2] == ["docker-compose", "up"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,40 @@ async def test_a_lock_changed_in_an_unmounted_container_is_offered_back(
     finally:
         container.remove(force=True)
     assert list((shop / ".uvtui" / "backup").iterdir())
+
+
+@pytest.mark.docker
+async def test_build_streams_then_offers_to_recreate_the_app_container(
+    shop: Path, make_app
+) -> None:
+    client = docker_client()
+    require_image(client, PYTHON_IMAGE)
+    project = f"shop{uuid.uuid4().hex[:8]}"
+    image = f"{project}-web"  # the name compose gives the image it builds for `web`
+    client.images.get(PYTHON_IMAGE).tag(image)
+    (shop / "Dockerfile").write_text(f"FROM {PYTHON_IMAGE}\nRUN echo built-{uuid.uuid4()}\n")
+    labels = {
+        PROJECT: project,
+        SERVICE: "web",
+        WORKING_DIR: str(shop),
+        ONEOFF: "False",
+        TEST_LABEL: "1",
+    }
+    container = client.containers.run(image, ["sleep", "600"], detach=True, labels=labels)
+    try:
+        app = make_app(shop)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("B")
+            await until(pilot, lambda: isinstance(app.screen, LogScreen) and not app.screen.running)
+            log = app.screen
+            assert isinstance(log, LogScreen) and log.result is not None and log.result.ok
+            view = log.query_one(LogView)
+            shown = [view.plain_line(i) for i in range(view.line_count)]
+            assert any(line.startswith("built-") for line in shown)
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("n")
+    finally:
+        container.remove(force=True)
+        client.images.remove(image, force=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,3 +86,11 @@ def _collect(rest: str, flags: list[str]) -> None:
             value = value or (words[index + 1] if index + 1 < len(words) else "")
             if value and not value.startswith("-") and f"{name}={value}" not in flags:
                 flags.append(f"{name}={value}")
+
+
+def recreate_command(service: str, compose_cli: str | None = None) -> list[str]:
+    """`docker compose up -d --no-deps --force-recreate SERVICE` with the compose CLI at hand
+    (the v1 `docker-compose` when there is no `docker compose` plugin); run in the compose
+    project's folder, it puts the freshly built image into the app container."""
+    cli = compose_cli or ("docker-compose" if shutil.which("docker-compose") else "docker compose")
+    return [*cli.split(), "up", "-d", "--no-deps", "--force-recreate", service]

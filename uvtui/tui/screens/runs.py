@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual import work
 
@@ -16,6 +16,7 @@ from uvtui.core.errors import UvtuiError
 
 if TYPE_CHECKING:
     from uvtui.core.changes import ChangePlan
+    from uvtui.core.containers.discovery import AppContainer
     from uvtui.core.containers.runner import Run, RunResult
     from uvtui.tui.config import AppConfig
 
@@ -109,17 +110,28 @@ class RunActions:
             self.notify("This project has no Dockerfile to build.", severity="warning")  # type: ignore[attr-defined]
             return
         environ = self.config.environ
-        self._open_log("docker build", lambda: start_build(root, environ=environ))
+        self._open_log("docker build", lambda: start_build(root, environ=environ), "build")
 
-    def _open_log(self, title: str, start: Callable[[], tuple[Run, Callable[[], None]]]) -> None:
+    def _open_log(
+        self,
+        title: str,
+        start: Callable[[], tuple[Run, Callable[[], None]]],
+        kind: Literal["run", "build", "recreate"] = "run",
+    ) -> None:
         from uvtui.tui.screens.log import LogScreen
 
         before = _read_lock(self._project_root())
         self.app.push_screen(  # type: ignore[attr-defined]
-            LogScreen(title, start), lambda result: self._run_done(result, before)
+            LogScreen(title, start), lambda result: self._run_done(result, before, kind)
         )
 
-    async def _run_done(self, result: RunResult | None, lock_before: bytes | None) -> None:
+    async def _run_done(
+        self, result: RunResult | None, lock_before: bytes | None, kind: str = "run"
+    ) -> None:
+        if kind == "build" and result is not None and result.ok:
+            self.offer_recreate()
+        if kind != "run":
+            return
         if result is not None:
             self.run_target = result.target
             self.show_header()
@@ -127,6 +139,41 @@ class RunActions:
             await self.reload()  # type: ignore[attr-defined]
         elif result is not None and result.target != "local" and not result.cancelled:
             self.offer_lock_copy(quiet=True)
+
+    @work(thread=True, exclusive=True, group="containers", exit_on_error=False)
+    def offer_recreate(self) -> None:
+        """After a build: offer to recreate the app container when compose built its image."""
+        from uvtui.core.containers.discovery import find_app_container
+        from uvtui.core.containers.engine import connect
+
+        try:
+            found = find_app_container(connect(self.config.environ).client, self._project_root())
+        except UvtuiError:
+            return  # the build worked; recreating is only an offer
+        if found.chosen is not None and found.chosen.builds_project:
+            self.app.call_from_thread(self._confirm_recreate, found.chosen)  # type: ignore[attr-defined]
+
+    def _confirm_recreate(self, container: AppContainer) -> None:
+        from uvtui.tui.screens.confirm import ConfirmScreen
+
+        detail = f"docker compose recreates the {container.service} service from the new image."
+        self.app.push_screen(  # type: ignore[attr-defined]
+            ConfirmScreen(f"Recreate {container.name}?", detail, "Recreate"),
+            lambda yes: self._recreate(container) if yes else None,
+        )
+
+    def _recreate(self, container: AppContainer) -> None:
+        from uvtui.core.containers.actions import recreate_command
+        from uvtui.core.containers.local_runner import LocalRunner
+        from uvtui.core.containers.runner import start_run
+
+        argv = recreate_command(container.service)
+        folder, environ = Path(container.working_dir), self.config.environ
+
+        def start() -> tuple[Run, Callable[[], None]]:
+            return start_run(LocalRunner(folder, environ), argv), lambda: None
+
+        self._open_log(" ".join(argv), start, "recreate")
 
     def action_copy_lock_back(self) -> None:
         self.offer_lock_copy(quiet=False)
