@@ -144,3 +144,27 @@ def test_recreate_command_uses_the_compose_cli_given() -> None:
         "docker", "compose", "up", "-d", "--no-deps", "--force-recreate", "web",
     ]  # fmt: skip
     assert recreate_command("app", "docker-compose")[:2] == ["docker-compose", "up"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("GET https://user:hunter22@index.example/simple", "GET https://***@index.example/simple"),
+        ("UV_INDEX_CORP_PASSWORD=hunter22 uv lock", "UV_INDEX_CORP_PASSWORD=*** uv lock"),
+        (
+            "fetch https://host/simple?api_token=abc123&x=1",
+            "fetch https://host/simple?api_token=***&x=1",
+        ),
+        ("+ flask==2.3.3 (key signature ok)", "+ flask==2.3.3 (key signature ok)"),
+    ],
+)
+def test_secrets_are_redacted_in_lines(raw: str, shown: str) -> None:
+    splitter = LineSplitter()
+    assert splitter.feed("stdout", (raw + "\n").encode()) == [OutputLine("stdout", shown)]
+
+
+def test_a_known_secret_value_is_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UV_INDEX_CORP_PASSWORD", "s3cr3t-value")
+    splitter = LineSplitter()
+    lines = splitter.feed("stderr", b"error: 401 for s3cr3t-value\n")
+    assert lines == [OutputLine("stderr", "error: 401 for ***")]

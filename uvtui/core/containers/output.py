@@ -1,6 +1,7 @@
 """Command output made safe to show: fragments become lines, escape sequences are defused.
 
-A command may write anything to its streams. Only SGR colour sequences (`ESC [ ... m`) are kept;
+Secrets are redacted (`uvtui.core.redact`) before a line is shown or saved. A command may write
+anything to its streams. Only SGR colour sequences (`ESC [ ... m`) are kept;
 every other escape sequence (cursor moves, screen clears, title changes, hyperlinks, device
 queries) and every other control character is dropped, so nothing can reach the terminal.
 """
@@ -11,6 +12,8 @@ import codecs
 import re
 from itertools import repeat
 from typing import Literal, NamedTuple
+
+from uvtui.core.redact import known_secrets, redact
 
 Stream = Literal["stdout", "stderr"]
 
@@ -28,6 +31,9 @@ _ESCAPE = re.compile(
     r"|[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]"  # other C0 / C1 controls (tab kept; \n \r split first)
 )
 _SGR_ONLY = re.compile(_SGR)
+# What redact()'s patterns look for (uvtui.core.redact): variable names, then query names.
+_SECRET_WORDS = ("password", "passwd", "token", "secret", "api_key")
+_QUERY_WORDS = ("key", "auth", "sig", "pass")
 # Anything sanitize() might change: one scan of a whole chunk decides whether to look closer.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -68,8 +74,9 @@ def _output_lines(stream: Stream, texts: list[str]) -> list[OutputLine]:
 class _StreamBuffer:
     """Bytes of one stream to lines: incremental UTF-8 decoding, `\\r` overwrites, long cuts."""
 
-    def __init__(self, stream: Stream) -> None:
+    def __init__(self, stream: Stream, secrets: frozenset[str]) -> None:
         self.stream = stream
+        self._secrets = secrets
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._pending = ""
 
@@ -86,23 +93,39 @@ class _StreamBuffer:
             finished, self._pending = "", text + self._pending
         else:
             finished, self._pending = text[:end], text[end + 1 :] + self._pending
-        pieces = [] if end < 0 else _lines(finished)
+        pieces = [] if end < 0 else _lines(finished, self._secrets)
         if len(self._pending) > MAX_LINE_CHARACTERS or (final and self._pending):
-            pieces.extend(_lines(self._pending))
+            pieces.extend(_lines(self._pending, self._secrets))
             self._pending = ""
         return _output_lines(self.stream, pieces)
 
     @property
     def progress(self) -> str:
         """The unfinished line as a terminal would show it now (a `\\r` progress bar)."""
-        return sanitize(_last_overwrite(self._pending.rstrip("\r")))
+        return redact(sanitize(_last_overwrite(self._pending.rstrip("\r"))), self._secrets)
 
 
-def _lines(text: str) -> list[str]:
-    """Sanitised lines of `text` (newline-separated, no final newline), `\r` applied."""
+def _lines(text: str, secrets: frozenset[str]) -> list[str]:
+    """Sanitised, redacted lines of `text` (newline-separated, no final newline), `\r` applied."""
     if "\r" in text:
         text = "\n".join(map(_last_overwrite, text.replace("\r\n", "\n").split("\n")))
-    return sanitize(text).split("\n")
+    text = sanitize(text)
+    if _may_hold_secret(text, secrets):
+        text = redact(text, secrets)
+    return text.split("\n")
+
+
+def _may_hold_secret(text: str, secrets: frozenset[str]) -> bool:
+    """Whether `redact` could change `text`: a few C-speed scans where its patterns would walk a
+    flood's every position (it costs more than everything else per line otherwise)."""
+    if "://" in text and "@" in text:
+        return True  # URL userinfo
+    lower = text.lower()
+    if any(word in lower for word in _SECRET_WORDS):
+        return True  # NAME_PASSWORD=..., NAME_TOKEN=..., secret-looking query names
+    if ("?" in text or "&" in text) and "=" in text and any(w in lower for w in _QUERY_WORDS):
+        return True
+    return any(value in text for value in secrets)
 
 
 def _last_overwrite(piece: str) -> str:
@@ -121,9 +144,10 @@ class LineSplitter:
     """
 
     def __init__(self) -> None:
+        secrets = known_secrets()  # once per run: the environment does not change meanwhile
         self._buffers: dict[Stream, _StreamBuffer] = {
-            "stdout": _StreamBuffer("stdout"),
-            "stderr": _StreamBuffer("stderr"),
+            "stdout": _StreamBuffer("stdout", secrets),
+            "stderr": _StreamBuffer("stderr", secrets),
         }
         self._last: Stream = "stdout"
 
