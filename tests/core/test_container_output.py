@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from uvtui.core.containers.actions import project_actions, recreate_command, sync_flags
-from uvtui.core.containers.engine import CommandNotFound
+from uvtui.core.containers.engine import CommandNotFound, ContainerError
 from uvtui.core.containers.local_runner import LocalRunner
 from uvtui.core.containers.output import (
     MAX_LINE_CHARACTERS,
@@ -107,6 +107,8 @@ def test_local_cancel_stops_the_process_group(tmp_path: Path) -> None:
 def test_local_command_not_found(tmp_path: Path) -> None:
     with pytest.raises(CommandNotFound, match="command not found: no-such-tool"):
         start_run(LocalRunner(tmp_path), ["no-such-tool"])
+    with pytest.raises(ContainerError, match="No such folder to run in"):
+        start_run(LocalRunner(tmp_path / "missing"), ["true"])
 
 
 def test_exit_explanations() -> None:

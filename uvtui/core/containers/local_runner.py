@@ -39,8 +39,10 @@ class LocalRunner:
                 stderr=subprocess.PIPE,
                 start_new_session=True,  # its own process group: cancel stops its children too
             )
-        except FileNotFoundError:
-            raise CommandNotFound(f"command not found: {argv[0]}") from None
+        except FileNotFoundError as error:
+            if not self.cwd.is_dir():
+                raise ContainerError(f"No such folder to run in: {self.cwd}") from None
+            raise CommandNotFound(f"command not found: {error.filename or argv[0]}") from None
         except OSError as error:
             raise ContainerError(f"Could not run {argv[0]}: {error.strerror}") from None
         return LocalExecution(process)

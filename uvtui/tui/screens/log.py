@@ -189,7 +189,8 @@ class LogScreen(Screen[RunResult | None]):
         elapsed = f"{self._elapsed():.1f} s"
         result = self.result
         if result is None:
-            return f"✗ could not run: {self.error}"
+            started = self.current_run is not None
+            return f"✗ {'stopped' if started else 'could not run'}: {self.error}"
         log = f" · log: {result.log_path}" if result.log_path is not None else ""
         if result.cancelled:
             head = f"■ cancelled after {elapsed}: the command was stopped"
