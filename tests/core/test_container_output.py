@@ -77,7 +77,8 @@ def test_utf8_split_across_fragments_and_endless_lines() -> None:
 
 def test_local_runner_streams_and_saves_the_log(tmp_path: Path) -> None:
     updates: list[Update] = []
-    script = "import sys; print('out'); sys.stdout.flush(); print('err', file=sys.stderr); exit(3)"
+    # Apart in time: each pipe is read on its own, so only that keeps their order.
+    script = "import sys, time; print('out', flush=True); time.sleep(0.2); sys.exit('err')"
     result = run_to_end(
         LocalRunner(tmp_path),
         [sys.executable, "-c", script],
@@ -86,10 +87,10 @@ def test_local_runner_streams_and_saves_the_log(tmp_path: Path) -> None:
     )
     lines = [line for update in updates for line in update.lines]
     assert lines == [OutputLine("stdout", "out"), OutputLine("stderr", "err")]
-    assert result.exit_code == 3 and result.target == "local"
+    assert result.exit_code == 1 and result.target == "local"
     assert result.log_path is not None and result.log_path.parent == tmp_path / "logs"
     text = result.log_path.read_text()
-    assert "out\nerr\n" in text and "failed with exit code 3" in text
+    assert "out\nerr\n" in text and "failed with exit code 1" in text
 
 
 def test_local_cancel_stops_the_process_group(tmp_path: Path) -> None:

@@ -157,8 +157,9 @@ def test_exec_streams_in_order_with_the_exit_code(
     compose_container(client, project, "web")
     target = container_target(project)
     updates: list[Update] = []
+    # The engine reads the two pipes on their own: only writes apart in time keep their order.
     script = (
-        "for i in 1 2 3; do echo out$i; echo err$i >&2; sleep 0.2; done; "
+        "for i in 1 2 3; do echo out$i; sleep 0.15; echo err$i >&2; sleep 0.15; done; "
         "printf 'partial'; sleep 0.2; printf ' line\\n'; printf 'a\\rb\\rdone\\n'; exit 7"
     )
     result = run_to_end(

@@ -57,7 +57,11 @@ async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 20
     await pilot.pause()
 
 
-LINES_SCRIPT = "import sys\nfor i in range(300): print(f'line {i}')\nprint('oops', file=sys.stderr)"
+# Writes to the two pipes keep their order only when apart in time (each pipe is read on its own).
+LINES_SCRIPT = (
+    "import sys, time\nfor i in range(300): print(f'line {i}')\n"
+    "time.sleep(0.2)\nprint('oops', file=sys.stderr)"
+)
 
 
 async def test_output_follows_then_scroll_pauses_and_end_resumes(tmp_path: Path) -> None:
@@ -149,10 +153,12 @@ async def test_progress_lines_update_in_place(tmp_path: Path) -> None:
 
 
 FINISHED_RUN = (
-    "import sys\n"
+    "import sys, time\n"
     "print('Resolved 3 packages in 12ms', file=sys.stderr)\n"
+    "time.sleep(0.2)\n"
     "print('\\x1b[32m+ demo-a==1.1\\x1b[0m')\n"
     "print('\\x1b]0;title\\x07\\x1b[2Jno escapes reach the terminal')\n"
+    "time.sleep(0.2)\n"
     "print('warning: something', file=sys.stderr)\n"
     "sys.exit(2)"
 )
