@@ -353,3 +353,30 @@ def test_closed_client_reports_an_index_error(local_index: LocalIndex, tmp_path:
     client.fetch_many(["demo-a"], results.__setitem__)
     assert isinstance(results["demo-a"], PackageIndexError)
     assert results["demo-a"].message == "index client closed"
+
+
+def test_index_works_while_the_monotonic_clock_is_near_zero(
+    local_index: LocalIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first minutes after a machine boots (issue 12, bug 1)."""
+    monkeypatch.setattr(time, "monotonic", lambda: 3.0)
+    settings = settings_for({"UV_DEFAULT_INDEX": local_index.url})
+    with make_client(settings, tmp_path) as client:
+        assert versions(client.fetch("demo-b")) == ["1.0", "1.5"]
+
+
+def test_a_cache_entry_from_the_future_is_not_fresh(
+    local_index: LocalIndex, tmp_path: Path
+) -> None:
+    """A clock set back (or a cache copied from another machine) must not freeze answers."""
+    settings = settings_for({"UV_DEFAULT_INDEX": local_index.url})
+    with make_client(settings, tmp_path) as client:
+        client.fetch("demo-b")
+    (cache_file,) = tmp_path.glob("*/demo-b.json")
+    data = json.loads(cache_file.read_text())
+    data["fetched_at"] = time.time() + 86400
+    cache_file.write_text(json.dumps(data))
+    before = len(local_index.requests_for("demo-b"))
+    with make_client(settings, tmp_path) as client:
+        client.fetch("demo-b")
+    assert len(local_index.requests_for("demo-b")) == before + 1

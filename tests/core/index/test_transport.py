@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from uvtui.core.index.transport import StdlibTransport
+from uvtui.core.index.transport import ADDRESS_TTL_SECONDS, StdlibTransport
 
 
 class Server(ThreadingHTTPServer):
@@ -77,3 +78,38 @@ def test_refused_connection_is_a_connect_error() -> None:
     transport = StdlibTransport(httpx.create_ssl_context())
     with httpx.Client(transport=transport, timeout=5) as client, pytest.raises(httpx.ConnectError):
         client.get(f"http://127.0.0.1:{port}/")
+
+
+def test_first_request_works_while_the_monotonic_clock_is_near_zero(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Right after a machine boots, time.monotonic() is below the address TTL."""
+    clock = [1.5]
+    monkeypatch.setattr("time.monotonic", lambda: clock[0])
+    with serve(drop_after_answer=True) as server:
+        assert get_all(server, ["/a"]) == ["/a"]
+        clock[0] = 2.0
+        assert get_all(server, ["/b"]) == ["/b"]
+
+
+def test_addresses_are_looked_up_again_after_their_ttl(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [0.0]
+    lookups: list[str] = []
+    real_getaddrinfo = socket.getaddrinfo
+
+    def counting_getaddrinfo(host: str, *args: object) -> object:
+        lookups.append(host)
+        return real_getaddrinfo(host, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("time.monotonic", lambda: clock[0])
+    monkeypatch.setattr(socket, "getaddrinfo", counting_getaddrinfo)
+    with serve(drop_after_answer=True) as server:
+        # by name: connecting to the looked-up address does not count as a lookup of "localhost"
+        url = f"http://localhost:{server.server_address[1]}"
+        with httpx.Client(transport=StdlibTransport(httpx.create_ssl_context())) as client:
+            client.get(url + "/a")
+            clock[0] = ADDRESS_TTL_SECONDS  # still fresh
+            client.get(url + "/b")
+            clock[0] = ADDRESS_TTL_SECONDS + 1.0  # stale
+            client.get(url + "/c")
+    assert lookups.count("localhost") == 2

@@ -192,7 +192,8 @@ class IndexClient:
             if cached is None:
                 raise PackageIndexError("offline: not in cache")
             return cached.releases
-        if cached is not None and time.time() - cached.fetched_at < self._ttl:
+        # an answer stamped in the future (clock set back, cache copied) is not fresh
+        if cached is not None and 0.0 <= time.time() - cached.fetched_at < self._ttl:
             return cached.releases
         headers = {"Accept": SIMPLE_ACCEPT}
         if cached is not None and cached.releases is not None:
