@@ -55,6 +55,9 @@ class Dist:
     summary: str = ""
     upload_time: datetime = BASE_TIME
     provides_extra: tuple[str, ...] = ()
+    # served under this name instead of the wheel's, e.g. an odd "thrift-0.14.0-2.tar.gz"
+    # on the project's page (the bytes stay the wheel's: only the name is under test)
+    filename: str | None = None
 
     @property
     def normalized_name(self) -> str:
@@ -62,6 +65,8 @@ class Dist:
 
     @property
     def wheel_filename(self) -> str:
+        if self.filename is not None:
+            return self.filename
         return f"{self.normalized_name.replace('-', '_')}-{self.version}-py3-none-any.whl"
 
 

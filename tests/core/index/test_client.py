@@ -380,3 +380,21 @@ def test_a_cache_entry_from_the_future_is_not_fresh(
     with make_client(settings, tmp_path) as client:
         client.fetch("demo-b")
     assert len(local_index.requests_for("demo-b")) == before + 1
+
+
+@pytest.mark.parametrize("json_api", [True, False])
+def test_file_names_are_read_knowing_the_project_name(json_api: bool, tmp_path: Path) -> None:
+    """thrift's page lists `thrift-0.14.0-2.tar.gz`: release 0.14.0-2, not version 2."""
+    catalogue = [
+        Dist("thrift", "0.24.0"),
+        Dist("thrift", "0.25.0"),
+        Dist("thrift", "0.14.0", filename="thrift-0.14.0-2.tar.gz"),
+        Dist("thrift", "0.25.0", filename="thrift-tools-9.0.tar.gz"),  # another project's
+        Dist("thrift", "0.25.0", filename="thrift_tools-9.0-py3-none-any.whl"),
+    ]
+    with serve_local_index(catalogue, tmp_path / "index") as index:
+        index.set_json_api(json_api)
+        settings = settings_for({"UV_DEFAULT_INDEX": index.url})
+        with make_client(settings, tmp_path / "cache") as client:
+            thrift = client.fetch("thrift")
+    assert versions(thrift) == ["0.14.0.post2", "0.24.0", "0.25.0"]

@@ -59,18 +59,19 @@ def _pypi_bytes(document: dict[str, Any]) -> bytes:
 
 def _outcome(read: Any, content: bytes) -> object:
     try:
-        return read(content)
+        return read(content, "demo")
     except PackageIndexError as error:
         return str(error)
 
 
 def test_pypi_shaped_page_is_scanned_with_the_same_result() -> None:
     content = _pypi_bytes(_page(_FILES))
-    scanned = _scan(content)
+    scanned = _scan(content, "demo")
     assert scanned is not None
-    assert scanned == _load(content)
-    versions = [file[0] for file in scanned]  # no .exe, no bad build tag, no empty name
-    assert versions == ["1.0", "1.0", "1.1", "1.2"] + ["2.0"] * 3 + ["2.0.1.tar.gz", "mo", "2.0.2"]
+    assert scanned == _load(content, "demo")
+    # no .exe, no bad build tag, no other project's files ("démo", "de-mo", "")
+    versions = [file[0] for file in scanned]
+    assert versions == ["1.0", "1.0", "1.1", "1.2", "2.0", "2.0", "2.0.1.tar.gz"]
     assert scanned[2] == ("1.1", ">=3.9", True, "2024-01-02T03:04:05.123456Z")
     assert scanned[1][1] is None
     assert scanned[3][2] is True  # a yank reason counts as yanked
@@ -78,29 +79,29 @@ def test_pypi_shaped_page_is_scanned_with_the_same_result() -> None:
 
 def test_empty_pypi_shaped_page_is_scanned() -> None:
     content = _pypi_bytes(_page([]))
-    assert _scan(content) == [] == _load(content)
+    assert _scan(content, "demo") == [] == _load(content, "demo")
 
 
 def _variants() -> dict[str, bytes]:
     pypi = _pypi_bytes(_page(_FILES))
     return {
-        "escaped yank reason": _pypi_bytes(_page([_file("a-1.tar.gz", yanked='a "bad" one')])),
-        "escaped filename": _pypi_bytes(_page([_file("a-1.\u0001.tar.gz")])).replace(
+        "escaped yank reason": _pypi_bytes(_page([_file("demo-1.tar.gz", yanked='a "bad" one')])),
+        "escaped filename": _pypi_bytes(_page([_file("demo-1.\u0001.tar.gz")])).replace(
             b"\\u0001", b"\\u0030"
         ),
-        "control character": _pypi_bytes(_page([_file("a-1.tar.gz", url="x\ty")])),
+        "control character": _pypi_bytes(_page([_file("demo-1.tar.gz", url="x\ty")])),
         "compact separators": json.dumps(_page(_FILES), sort_keys=True).replace(", ", ",").encode(),
         "unsorted keys": json.dumps(_page(_FILES)).encode(),
-        "extra key": _pypi_bytes(_page([_file("a-1.tar.gz", **{"core-metadata": False})])),
+        "extra key": _pypi_bytes(_page([_file("demo-1.tar.gz", **{"core-metadata": False})])),
         "missing upload time": _pypi_bytes(
-            _page([{k: v for k, v in _file("a-1.tar.gz").items() if k != "upload-time"}])
+            _page([{k: v for k, v in _file("demo-1.tar.gz").items() if k != "upload-time"}])
         ),
-        "null upload time": _pypi_bytes(_page([_file("a-1.tar.gz", **{"upload-time": None})])),
+        "null upload time": _pypi_bytes(_page([_file("demo-1.tar.gz", **{"upload-time": None})])),
         "number as requires-python": _pypi_bytes(
-            _page([_file("a-1.tar.gz", **{"requires-python": 3})])
+            _page([_file("demo-1.tar.gz", **{"requires-python": 3})])
         ),
-        "odd yanked value": _pypi_bytes(_page([_file("a-1.tar.gz", yanked=None)])),
-        "negative size": _pypi_bytes(_page([_file("a-1.tar.gz", size=-1)])),
+        "odd yanked value": _pypi_bytes(_page([_file("demo-1.tar.gz", yanked=None)])),
+        "negative size": _pypi_bytes(_page([_file("demo-1.tar.gz", size=-1)])),
         "leading zero size": pypi.replace(b'"size": 0,', b'"size": 00,'),
         "object without filename": pypi.replace(b"}, {", b'}, {"url": "x"}, {', 1),
         "two commas": pypi.replace(b"}, {", b"}, , {", 1),
@@ -108,7 +109,7 @@ def _variants() -> dict[str, bytes]:
         "garbage after the page": pypi + b" x",
         "second files key": pypi[:-1] + b', "files": []}',
         "unsupported api version": pypi.replace(b'"api-version": "1.1"', b'"api-version": "2.0"'),
-        "no meta": json.dumps({"files": [_file("a-1.tar.gz")]}, sort_keys=True).encode(),
+        "no meta": json.dumps({"files": [_file("demo-1.tar.gz")]}, sort_keys=True).encode(),
         "byte order mark": b"\xef\xbb\xbf" + pypi,
         "invalid utf-8": pypi.replace("démo".encode(), b"d\xffmo"),
         "not an object": pypi.replace(b"[{", b"[7, {", 1),
@@ -118,7 +119,7 @@ def _variants() -> dict[str, bytes]:
 @pytest.mark.parametrize("name", list(_variants()))
 def test_other_shapes_are_read_by_json(name: str) -> None:
     content = _variants()[name]
-    assert _scan(content) is None
+    assert _scan(content, "demo") is None
     assert _outcome(files_from_json, content) == _outcome(_load, content)
 
 
@@ -130,7 +131,7 @@ def test_errors_keep_their_reasons() -> None:
     assert _outcome(files_from_json, variants["unsupported api version"]) == (
         "index speaks an unsupported simple API version"
     )
-    assert files_from_json(variants["escaped filename"])[0][0] == "1.0"
+    assert files_from_json(variants["escaped filename"], "demo")[0][0] == "1.0"
 
 
 def test_cache_rows_of_a_fold_load_back_as_the_same_releases() -> None:
@@ -140,7 +141,7 @@ def test_cache_rows_of_a_fold_load_back_as_the_same_releases() -> None:
         _file("demo-3.0.tar.gz", **{"requires-python": "not a specifier"}),
         _file("demo-3.0-py3-none-any.whl", **{"requires-python": "  "}),
     ]
-    releases, rows = _fold(files_from_json(_pypi_bytes(_page(files))))
+    releases, rows = _fold(files_from_json(_pypi_bytes(_page(files)), "demo"))
     loaded = tuple(_release_from_row(row) for row in rows)
     assert loaded == releases
     assert [str(release.version) for release in loaded] == [
@@ -148,7 +149,6 @@ def test_cache_rows_of_a_fold_load_back_as_the_same_releases() -> None:
         "1.1",
         "1.2",
         "2.0",
-        "2.0.2",
         "3.0",
     ]
     assert [_release_from_row(_release_to_row(release)) for release in releases] == list(loaded)

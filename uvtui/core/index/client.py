@@ -68,7 +68,7 @@ SIMPLE_ACCEPT = (
 CACHE_TTL_SECONDS = 600.0
 RETRIES = 2
 MIN_CONNECT_TIMEOUT = 6.0  # DNS lookups stall for ~5 s on some machines
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2  # 2: file names read knowing the project name (1 misread some)
 _CHANGELOG_LABELS = {"changelog", "changes", "releasenotes", "history", "whatsnew", "news"}
 
 
@@ -209,7 +209,7 @@ class IndexClient:
             self._cache.store(index.url, name, _CacheEntry(time.time(), None, None, None))
             return None
         _raise_for_status(response, index)
-        releases, rows = _fold(_parse_page(response))
+        releases, rows = _fold(_parse_page(response, name))
         entry = _CacheEntry(
             time.time(),
             response.headers.get("ETag"),
@@ -401,18 +401,19 @@ def _raise_for_status(response: httpx.Response, index: IndexConfig) -> None:
         raise PackageIndexError(f"index answered HTTP {status}")
 
 
-def _parse_page(response: httpx.Response) -> list[PageFile]:
+def _parse_page(response: httpx.Response, name: str) -> list[PageFile]:
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if "json" in content_type:
-        return files_from_json(response.content)
-    return _files_from_html(response.text)
+        return files_from_json(response.content, name)
+    return _files_from_html(response.text, name)
 
 
 class _LinkParser(HTMLParser):
     """Collects the anchors of a PEP 503 project page."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str) -> None:
         super().__init__()
+        self.name = name  # normalized
         self.files: list[PageFile] = []
         self._anchor: dict[str, str | None] | None = None
         self._text: list[str] = []
@@ -430,15 +431,15 @@ class _LinkParser(HTMLParser):
             return
         href = self._anchor.get("href") or ""
         filename = "".join(self._text).strip() or unquote(urlsplit(href).path.rsplit("/", 1)[-1])
-        text = _version_text(filename)
+        text = _version_text(filename, self.name)
         if text is not None:  # PEP 503 pages do not carry upload times
             requires_python = self._anchor.get("data-requires-python")
             self.files.append((text, requires_python, "data-yanked" in self._anchor, None))
         self._anchor = None
 
 
-def _files_from_html(text: str) -> list[PageFile]:
-    parser = _LinkParser()
+def _files_from_html(text: str, name: str) -> list[PageFile]:
+    parser = _LinkParser(name)
     parser.feed(text)
     parser.close()
     return parser.files

@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 
 from uvtui.core.errors import PackageIndexError
 
@@ -39,15 +39,16 @@ _FILE = re.compile(
 _CONTROL_CHARACTERS = bytes(range(32))
 
 
-def files_from_json(content: bytes) -> list[PageFile]:
-    """Files of a PEP 691 project page; PackageIndexError when the page is not valid."""
-    files = _scan(content)
+def files_from_json(content: bytes, name: str) -> list[PageFile]:
+    """Files of project `name` (normalized) on its PEP 691 page; PackageIndexError when the
+    page is not valid."""
+    files = _scan(content, name)
     if files is None:
-        files = _load(content)
+        files = _load(content, name)
     return files
 
 
-def _scan(content: bytes) -> list[PageFile] | None:
+def _scan(content: bytes, name: str) -> list[PageFile] | None:
     """The files of a page in PyPI's exact shape; None for any other page."""
     if b"\\" in content or len(content.translate(None, _CONTROL_CHARACTERS)) != len(content):
         return None
@@ -65,7 +66,7 @@ def _scan(content: bytes) -> list[PageFile] | None:
     return [
         (version, requires_python, yanked != "false", upload_time)
         for filename, requires_python, upload_time, yanked in map(re.Match.groups, matches)
-        if (version := version_text(filename)) is not None
+        if (version := version_text(filename, name)) is not None
     ]
 
 
@@ -82,7 +83,7 @@ def _supported(document: dict[str, Any]) -> bool:
     return str(document["meta"]["api-version"]).startswith("1.")
 
 
-def _load(content: bytes) -> list[PageFile]:
+def _load(content: bytes, name: str) -> list[PageFile]:
     try:
         document = json.loads(content)
         if not _supported(document):
@@ -92,11 +93,11 @@ def _load(content: bytes) -> list[PageFile]:
         raise PackageIndexError("index returned invalid JSON") from None
     if not all(isinstance(file, dict) and "filename" in file for file in files):
         raise PackageIndexError("index returned invalid JSON")
-    return [page_file for file in files if (page_file := _page_file(file)) is not None]
+    return [page_file for file in files if (page_file := _page_file(file, name)) is not None]
 
 
-def _page_file(file: dict[str, Any]) -> PageFile | None:
-    text = version_text(str(file["filename"]))
+def _page_file(file: dict[str, Any], name: str) -> PageFile | None:
+    text = version_text(str(file["filename"]), name)
     if text is None:
         return None
     requires_python = file.get("requires-python")
@@ -110,29 +111,45 @@ def _page_file(file: dict[str, Any]) -> PageFile | None:
     )
 
 
-def version_text(filename: str) -> str | None:
-    """The version part of an installable file's name, when packaging would accept the name.
+def version_text(filename: str, name: str) -> str | None:
+    """The version part of an installable file of project `name` (normalized), as uv reads it.
 
-    Split the way packaging splits names: a wheel at its 4 or 5 dashes (name, version,
-    [build-]python-abi-platform), an sdist at its last dash. The other parts of a wheel
-    name are checked by packaging itself, once per distinct name and per distinct tag part
-    (which also checks the number of dashes); that keeps packaging's exact rules at a
-    fraction of its per-file cost. The version part is checked by the caller, once per
-    distinct text. Eggs, .exe installers and other legacy formats are not installable by uv.
+    A wheel is split at its dashes the way packaging splits it (name, version,
+    [build-]python-abi-platform) and its name part must normalize to `name`; the other parts
+    are checked by packaging itself, once per distinct name and per distinct tag part (which
+    also checks the number of dashes), which keeps packaging's exact rules at a fraction of
+    its per-file cost. An sdist must start with `name` (any spelling of the same length), a
+    dash, then the version: `thrift-0.14.0-2.tar.gz` is thrift 0.14.0-2 (0.14.0.post2), not
+    version 2 of a project "thrift-0.14.0". Files of other projects are left out, as are eggs,
+    .exe installers and other formats uv does not install. The version part is checked by
+    the caller, once per distinct text.
     """
     if filename.endswith(".whl"):
         parts = filename[:-4].split("-", 2)
-        if len(parts) == 3 and _valid_wheel_name(parts[0]) and _valid_wheel_tags(parts[2]):
+        if len(parts) == 3 and _wheel_of(parts[0], name) and _valid_wheel_tags(parts[2]):
             return parts[1]
         return None
-    if filename.endswith(".tar.gz"):
-        stem = filename[:-7]
-    elif filename.endswith(".zip"):
-        stem = filename[:-4]
-    else:
+    extension = _SDIST_EXTENSION.search(filename)
+    if extension is None:
         return None
-    name, dash, version = stem.rpartition("-")
-    return version if dash and name else None
+    stem = filename[: extension.start()]
+    size = len(name)
+    if len(stem) <= size + 1 or stem[size] != "-" or not _same_name(stem[:size], name):
+        return None
+    return stem[size + 1 :]
+
+
+# The source distribution formats uv reads from a project page (case matters, as in uv).
+_SDIST_EXTENSION = re.compile(r"\.(?:zip|tar(?:\.(?:gz|bz2|xz|lz|lzma|zst))?|tgz|tbz|txz|tlz)$")
+
+
+@lru_cache(maxsize=4096)
+def _same_name(written: str, name: str) -> bool:
+    return canonicalize_name(written) == name
+
+
+def _wheel_of(written: str, name: str) -> bool:
+    return _same_name(written, name) and _valid_wheel_name(written)
 
 
 @lru_cache(maxsize=1024)
