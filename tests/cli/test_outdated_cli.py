@@ -46,6 +46,7 @@ ROW_KEYS = {
     "reason",
     "newer_needs_python",
     "held_by",
+    "newer_excluded",
 }
 
 

@@ -27,6 +27,11 @@ Updates: ↑ patch, ⇑ minor, ⇈ major; "compatible" is the newest release tha
 every specifier uv applies (declarations, or the overrides that replace them, and
 [tool.uv] constraint-dependencies); "latest" the newest release for the project's
 requires-python. "held by ..." names what keeps compatible below latest.
+"Latest" counts only releases uploaded before uv.lock's exclude-newer cut-off, if any
+(`uv tree --outdated` gives the same per name). A package locked at several versions (a
+fork, "when <marker>") is judged per row for the Pythons its fork applies to: the row for
+python >= 3.12 may name a release that needs 3.12, which uv's one answer per name (for the
+lowest Python) leaves out.
 
 exit codes:
   0    ok (also when some packages could not be checked: see their status)
@@ -83,7 +88,12 @@ def run(args: argparse.Namespace) -> int:
     settings = resolve_indexes(project, os.environ)
     with IndexClient(settings, offline=args.offline, **_timeout(os.environ)) as client:
         rows = check_outdated(
-            project, lock, client, include_transitive=args.all, allow_prereleases=args.pre
+            project,
+            lock,
+            client,
+            include_transitive=args.all,
+            allow_prereleases=args.pre,
+            environ=os.environ,
         )
     if args.json:
         _print_json(rows, sys.stdout)
@@ -173,6 +183,9 @@ def _notes(row: OutdatedRow) -> list[str]:
     if row.newer_needs_python:
         version, python = row.newer_needs_python
         notes.append(f"{version} needs Python {python}")
+    if row.newer_excluded:
+        version, uploaded = row.newer_excluded
+        notes.append(f"{version} uploaded {uploaded[:10]}, after exclude-newer")
     if row.reason:
         notes.append(row.reason)
     if row.marker:

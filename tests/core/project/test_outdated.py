@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -60,12 +62,18 @@ def locked(
     )
 
 
-def release(version: str, *, yanked: bool = False, python: str | None = None) -> Release:
+def release(
+    version: str,
+    *,
+    yanked: bool = False,
+    python: str | None = None,
+    uploaded: datetime | None = None,
+) -> Release:
     return Release(
         version=Version(version),
         yanked=yanked,
         requires_python=SpecifierSet(python) if python else None,
-        upload_time=None,
+        upload_time=uploaded,
     )
 
 
@@ -286,6 +294,116 @@ def test_large_data_forked_packages_have_two_rows_with_markers() -> None:
     ]
 
 
+BOKEH = [
+    release("3.9.1", python=">=3.10"),
+    release("3.9.2", python=">=3.10"),
+    release("3.10.2", python=">=3.12"),
+    release("3.10.3", python=">=3.12"),
+]
+
+
+def test_large_data_fork_rows_are_judged_in_their_python_range() -> None:
+    """bokeh 3.9.2 for Python < 3.12, 3.10.2 for >= 3.12: no row reads backwards."""
+    project = load_project(FIXTURES / "large-data")
+    lock = load_lock(FIXTURES / "large-data")
+    rows = [row for row in local_rows(project, lock) if row.name == "bokeh"]
+    python = effective_requires_python(project, lock)
+    older, newer = (
+        fill_row(row, BOKEH, requires_python=python, allow_prereleases=False) for row in rows
+    )
+    assert (older.locked, older.latest, older.update) == ("3.9.2", "3.9.2", None)
+    assert older.newer_needs_python == ("3.10.3", ">=3.12")
+    assert (newer.locked, newer.latest, newer.update) == ("3.10.2", "3.10.3", UpdateKind.PATCH)
+    assert newer.latest_compatible == "3.10.3"
+    assert newer.newer_needs_python is None and newer.reason is None
+
+
+def forked_row(locked_version: str, marker: str) -> OutdatedRow:
+    return replace(row(locked_version), marker=marker)
+
+
+@pytest.mark.parametrize(
+    ("locked_version", "releases", "allow_prereleases", "reason"),
+    [
+        ("3.0", [release("2.0")], False, "locked 3.0 is not on the index"),
+        ("2.1rc1", RELEASES, False, "locked 2.1rc1 is a pre-release"),
+        ("3.0", RELEASES, False, "locked 3.0 needs Python >=3.12, not Python >=3.11"),
+    ],
+)
+def test_a_latest_older_than_the_locked_version_says_why(
+    locked_version: str, releases: list[Release], allow_prereleases: bool, reason: str
+) -> None:
+    filled = fill_row(
+        row(locked_version), releases, requires_python=PY311, allow_prereleases=allow_prereleases
+    )
+    assert Version(filled.latest or "0") < Version(locked_version)
+    assert filled.reason == reason
+
+
+def test_a_fork_without_a_python_bound_keeps_requires_python() -> None:
+    filled = fill_row(
+        forked_row("2.0", "sys_platform == 'win32'"),
+        RELEASES,
+        requires_python=PY311,
+        allow_prereleases=False,
+    )
+    assert (filled.latest, filled.newer_needs_python) == ("2.0", ("3.0", ">=3.12"))
+    fork = fill_row(
+        forked_row("3.0", "python_version >= '3.12'"),
+        RELEASES,
+        requires_python=PY311,
+        allow_prereleases=False,
+    )
+    assert (fork.latest, fork.update, fork.reason) == ("3.0", None, None)
+
+
+ANTHROPIC = [
+    release("2.13.0", uploaded=datetime(2026, 11, 1, tzinfo=UTC)),
+    release("2.14.0", uploaded=datetime(2026, 11, 20, tzinfo=UTC)),
+    release("2.15.0", uploaded=datetime(2026, 11, 30, tzinfo=UTC)),
+    release("2.16.0", uploaded=datetime(2026, 12, 2, tzinfo=UTC)),
+    release("2.16.1"),  # no upload time: counts, as in uv
+]
+CUTOFF = datetime(2026, 11, 29, 16, tzinfo=UTC)
+
+
+def test_releases_past_exclude_newer_do_not_count() -> None:
+    filled = fill_row(
+        row("2.13.0", constraint="<2.16"),
+        ANTHROPIC[:-1],
+        requires_python=PY311,
+        allow_prereleases=False,
+        exclude_newer=CUTOFF,
+    )
+    assert (filled.latest_compatible, filled.latest, filled.update) == (
+        "2.14.0",
+        "2.14.0",
+        UpdateKind.MINOR,
+    )
+    assert filled.newer_excluded == ("2.16.0", "2026-12-02T00:00:00+00:00")
+    assert row_to_json(filled)["newer_excluded"] == {
+        "version": "2.16.0",
+        "upload_time": "2026-12-02T00:00:00+00:00",
+    }
+    without_time = fill_row(
+        row("2.13.0"), ANTHROPIC, requires_python=PY311, allow_prereleases=False,
+        exclude_newer=CUTOFF,
+    )  # fmt: skip
+    assert (without_time.latest, without_time.newer_excluded) == ("2.16.1", None)
+
+
+def test_a_locked_release_past_exclude_newer_says_why() -> None:
+    filled = fill_row(
+        row("2.15.0"),
+        ANTHROPIC[:-1],
+        requires_python=PY311,
+        allow_prereleases=False,
+        exclude_newer=CUTOFF,
+    )
+    assert filled.latest == "2.14.0"
+    assert filled.reason == "locked 2.15.0 was uploaded after exclude-newer"
+
+
 WEB_PROJECT = """\
 [project]
 name = "web"
@@ -332,6 +450,8 @@ def test_check_outdated_streams_rows_and_asks_once_per_name(
     }
     assert by_key["demo-a", "1.0"].update is UpdateKind.MAJOR
     assert by_key["demo-d", "1.0"].newer_needs_python == ("2.0", ">=3.99")
+    # the >= 3.99 fork is judged on Python >= 3.99: current, not "latest 1.0"
+    assert (by_key["demo-d", "2.0"].latest, by_key["demo-d", "2.0"].update) == ("2.0", None)
     assert (by_key["redis", "5.2.1"].latest_compatible, by_key["redis", "5.2.1"].latest) == (
         "5.2.1",
         "6.2.0",

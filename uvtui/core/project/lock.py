@@ -85,6 +85,7 @@ class Lockfile:
     # [manifest] constraints / overrides: uv's record of [tool.uv] constraint/override-dependencies.
     constraints: tuple[LockedRequirement, ...] = ()
     overrides: tuple[LockedRequirement, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)  # [options], e.g. exclude-newer
     _by_name: dict[str, list[LockedPackage]] = field(init=False, repr=False, compare=False)
     _by_key: dict[tuple[str, str | None], LockedPackage] = field(
         init=False, repr=False, compare=False
@@ -236,6 +237,7 @@ def _lockfile(data: dict[str, Any]) -> Lockfile:
         revision=revision if isinstance(revision, int) else None,
         constraints=tuple(_requirement(item, _MAIN) for item in manifest.get("constraints", ())),
         overrides=tuple(_requirement(item, _MAIN) for item in manifest.get("overrides", ())),
+        options=dict(data.get("options", {})),
     )
 
 

@@ -6,9 +6,11 @@ distinct name and fills the rows in as answers arrive.
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -24,9 +26,17 @@ from uvtui.core.project.binding import (
     declaration_specifiers,
     held_by,
 )
+from uvtui.core.project.exclude_newer import exclude_newer_for
 from uvtui.core.project.lock import Lockfile
 from uvtui.core.project.model import DeclaredDependency, Project
-from uvtui.core.project.versions import UpdateKind, pick_latest, pick_latest_compatible, update_kind
+from uvtui.core.project.python_range import fork_requires_python
+from uvtui.core.project.versions import (
+    UpdateKind,
+    admits,
+    pick_latest,
+    pick_latest_compatible,
+    update_kind,
+)
 
 if TYPE_CHECKING:
     # Types only: importing the index client at startup costs ~75 ms (HTTP, HTML, hashing).
@@ -73,6 +83,8 @@ class OutdatedRow:
     # What uv narrows this package (this fork) by: declarations or overrides, constraints.
     applied: tuple[AppliedSpecifier, ...] = ()
     held_by: HeldBy | None = None  # why latest_compatible is below latest, when it is
+    # ("2.16.0", "2026-12-02T10:00:00+00:00"): the newest release past exclude-newer
+    newer_excluded: tuple[str, str] | None = None
 
 
 class ReleaseSource(Protocol):
@@ -145,8 +157,20 @@ def fill_row(
     *,
     requires_python: SpecifierSet | None,
     allow_prereleases: bool,
+    exclude_newer: datetime | None = None,
 ) -> OutdatedRow:
-    """The row completed from the index's releases of its package (status CHECKED)."""
+    """The row completed from the index's releases of its package (status CHECKED).
+
+    A fork row (one of several locked versions of a name) is judged against the Pythons
+    its fork applies to: `requires_python` narrowed by the row's marker. Releases uploaded
+    at or after `exclude_newer` do not count (uv's rule; a release without an upload time
+    counts), and the newest of them is the `newer_excluded` hint. When the latest release
+    is still older than the locked one, `reason` says why.
+    """
+    requires_python = fork_requires_python(requires_python, row.marker)
+    every_release = releases
+    if exclude_newer is not None:
+        releases = [release for release in releases if _uploaded_before(release, exclude_newer)]
     latest, needs_python = pick_latest(
         releases, requires_python=requires_python, allow_prereleases=allow_prereleases
     )
@@ -168,16 +192,82 @@ def fill_row(
     return replace(
         row,
         status=CheckStatus.CHECKED,
-        reason=None,
+        reason=_why_latest_is_older(
+            locked,
+            latest,
+            releases,
+            requires_python,
+            allow_prereleases=allow_prereleases,
+            excluded=every_release if exclude_newer is not None else (),
+        ),
         latest=str(latest.version) if latest else None,
         latest_compatible=str(compatible.version) if compatible else None,
         held_by=holding,
         update=update_kind(locked, latest.version) if locked and latest else None,
-        yanked=locked in {release.version for release in releases if release.yanked},
+        yanked=locked in {release.version for release in every_release if release.yanked},
         newer_needs_python=(
             (str(needs_python.version), str(needs_python.requires_python)) if needs_python else None
         ),
+        newer_excluded=_newer_excluded(
+            latest, every_release, requires_python, allow_prereleases, exclude_newer
+        ),
     )
+
+
+def _uploaded_before(release: Release, cutoff: datetime) -> bool:
+    return release.upload_time is None or release.upload_time < cutoff
+
+
+def _newer_excluded(
+    latest: Release | None,
+    releases: Sequence[Release],
+    requires_python: SpecifierSet | None,
+    allow_prereleases: bool,
+    exclude_newer: datetime | None,
+) -> tuple[str, str] | None:
+    """The newest release past the cut-off that would otherwise be the latest."""
+    if exclude_newer is None:
+        return None
+    newest, _ = pick_latest(
+        releases, requires_python=requires_python, allow_prereleases=allow_prereleases
+    )
+    if (
+        newest is None
+        or newest.upload_time is None
+        or (latest and newest.version <= latest.version)
+    ):
+        return None
+    return str(newest.version), newest.upload_time.isoformat()
+
+
+def _why_latest_is_older(
+    locked: Version | None,
+    latest: Release | None,
+    releases: Sequence[Release],
+    requires_python: SpecifierSet | None,
+    *,
+    allow_prereleases: bool,
+    excluded: Sequence[Release],
+) -> str | None:
+    """Why the latest usable release is older than the locked version (None when it is not).
+
+    `excluded`: every release, when exclude-newer left some out (else empty).
+    """
+    if locked is None or latest is None or latest.version >= locked:
+        return None
+    release = next((release for release in releases if release.version == locked), None)
+    if release is None:
+        if any(release.version == locked for release in excluded):
+            return f"locked {locked} was uploaded after exclude-newer"
+        return f"locked {locked} is not on the index"
+    if release.yanked:
+        return None  # the row's `yanked` says so
+    if locked.is_prerelease and not allow_prereleases:
+        return f"locked {locked} is a pre-release"
+    if not admits(release.requires_python, requires_python):
+        python = "any Python" if requires_python is None else f"Python {requires_python}"
+        return f"locked {locked} needs Python {release.requires_python}, not {python}"
+    return None
 
 
 def unknown_row(row: OutdatedRow, reason: str) -> OutdatedRow:
@@ -192,6 +282,7 @@ def check_outdated(
     *,
     include_transitive: bool = True,
     allow_prereleases: bool = False,
+    environ: Mapping[str, str] | None = None,
     on_row: Callable[[OutdatedRow], None] | None = None,
 ) -> list[OutdatedRow]:
     """All rows of `local_rows`, each checked against the index.
@@ -199,10 +290,13 @@ def check_outdated(
     The index is asked once per distinct name, concurrently, through `client.fetch_many`.
     `on_row` receives every finished row as soon as it is known (non-registry rows first,
     then in answer order); it is called from the client's worker threads, one call at a
-    time. Index errors become UNKNOWN rows, never exceptions.
+    time. Index errors become UNKNOWN rows, never exceptions. Releases past uv's
+    exclude-newer cut-off (see exclude_newer.py; `environ` matters only without a lock)
+    do not count.
     """
     rows = local_rows(project, lock, include_transitive=include_transitive)
     requires_python = effective_requires_python(project, lock)
+    exclude_newer = exclude_newer_for(project, lock, os.environ if environ is None else environ)
     finished: dict[int, OutdatedRow] = {}
     by_name: dict[str, list[int]] = {}
     for position, row in enumerate(rows):
@@ -225,6 +319,7 @@ def check_outdated(
                     answer.releases,
                     requires_python=requires_python,
                     allow_prereleases=allow_prereleases,
+                    exclude_newer=exclude_newer.cutoff_for(name) if exclude_newer else None,
                 )
             with guard:
                 finished[position] = done
@@ -242,6 +337,7 @@ def check_outdated(
 def row_to_json(row: OutdatedRow) -> dict[str, Any]:
     """The row as a JSON-ready dict (the `uvtui outdated --json` item shape)."""
     hint = row.newer_needs_python
+    excluded = row.newer_excluded
     return {
         "name": row.name,
         "groups": list(row.groups),
@@ -258,6 +354,9 @@ def row_to_json(row: OutdatedRow) -> dict[str, Any]:
         "status": row.status.value,
         "reason": row.reason,
         "newer_needs_python": ({"version": hint[0], "requires_python": hint[1]} if hint else None),
+        "newer_excluded": (
+            {"version": excluded[0], "upload_time": excluded[1]} if excluded else None
+        ),
         "held_by": _held_by_json(row.held_by),
     }
 
