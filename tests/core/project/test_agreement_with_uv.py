@@ -3,8 +3,11 @@
 Two projects, each locked against a local index: the shared `local_index` (demo and web-app
 packages) and an index of edge cases built here (post releases, normalised versions,
 Requires-Python lower bounds with and without upper bounds, Python forks, yanked and
-pre-releases, a transitive package held back by its parent). For every locked package uv
-marks as outdated, our `latest` is uv's; every package uv does not mark has no update.
+pre-releases, a transitive package held back by its parent, a fork on python_version, odd
+file names). For every locked package uv marks as outdated, our `latest` is uv's; every
+package uv does not mark has no update. A fork row judged for a narrower Python range than
+requires-python is compared with uv asked for that range. A project with a relative
+`exclude-newer` checks uv's upload-time window.
 
 A third, a workspace whose root sets constraint- and override-dependencies, checks "latest
 compatible" against what `uv lock --upgrade-package NAME` really locks.
@@ -16,9 +19,11 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from tests.support.local_index import Dist, LocalIndex, serve_local_index
@@ -27,6 +32,9 @@ from uvtui.core.index.config import resolve_indexes
 from uvtui.core.project.lock import load_lock
 from uvtui.core.project.model import load_project
 from uvtui.core.project.outdated import CheckStatus, OutdatedRow, UpdateKind, check_outdated
+from uvtui.core.project.python_range import fork_requires_python
+
+PY311 = SpecifierSet(">=3.11")
 
 WEB_PROJECT = """\
 [project]
@@ -64,6 +72,9 @@ dependencies = [
     "zeta",
     "theta==4.2",
     "iota",
+    "omega<2.1; python_version >= '3.12'",
+    "omega<1.1; python_version < '3.12'",
+    "oddball==1.0",
 ]
 
 [dependency-groups]
@@ -71,6 +82,20 @@ dev = ["kappa==0.1"]
 
 [tool.uv]
 package = false
+"""
+
+
+WINDOW_PROJECT = """\
+[project]
+name = "window"
+version = "0.1.0"
+requires-python = ">=3.11"
+dependencies = ["recent==1.0", "pinned==1.0", "free==1.0"]
+
+[tool.uv]
+package = false
+exclude-newer = "4 days"
+exclude-newer-package = {{ pinned = "{pinned}", free = false }}
 """
 
 
@@ -93,6 +118,15 @@ EDGE_CATALOGUE = [
     *_dists("theta", "4.2.0", "4.2.1"),
     *_dists("iota", "1.0", "1.1b1"),
     *_dists("kappa", "0.1", "0.2"),
+    # a fork on python_version: each row has its own Python range
+    *_dists("omega", "1.0", "1.1", requires_python=">=3.8"),
+    *_dists("omega", "2.0", "2.1", requires_python=">=3.12"),
+    # odd file names on oddball's page: uv reads "oddball-1.1-9.tar.gz" as 1.1.post9 and
+    # skips the files whose name part is another project's
+    *_dists("oddball", "1.0", "1.1"),
+    Dist("oddball", "1.1", filename="oddball-1.1-9.tar.gz"),
+    Dist("oddball", "1.1", filename="oddball-extra-5.0.tar.gz"),
+    Dist("oddball", "1.1", filename="oddball_extra-5.0-py3-none-any.whl"),
 ]
 
 UV_TREE_OUTDATED = ("uv", "tree", "--outdated", "--frozen", "--universal", "--all-groups")
@@ -140,16 +174,58 @@ def _our_rows(root: Path, env: dict[str, str], cache_dir: Path) -> list[Outdated
     return check_outdated(project, load_lock(root), client, include_transitive=True)
 
 
-def _assert_agreement(rows: list[OutdatedRow], marked: dict[tuple[str, Version], Version]) -> None:
+def _narrowed(row: OutdatedRow, requires_python: SpecifierSet | None) -> SpecifierSet | None:
+    """The fork's own Python range, when it is narrower than the lock's requires-python."""
+    narrowed = fork_requires_python(requires_python, row.marker)
+    return narrowed if narrowed != requires_python else None
+
+
+def _assert_agreement(
+    rows: list[OutdatedRow],
+    marked: dict[tuple[str, Version], Version],
+    requires_python: SpecifierSet | None = PY311,
+) -> None:
+    """Rows judged for the lock's requires-python give uv's answer (fork rows judged for a
+    narrower range: see `_assert_fork_agreement`)."""
     assert all(row.status is CheckStatus.CHECKED for row in rows), rows
     ours = {(row.name, Version(row.locked)): row for row in rows if row.locked}
     assert set(marked) <= set(ours)
     for key, row in ours.items():
+        if _narrowed(row, requires_python) is not None:
+            continue
         if key in marked:
             assert row.latest is not None and Version(row.latest) == marked[key], row
             assert row.update is not None, row
         else:
             assert row.update is None, row
+
+
+def _assert_fork_agreement(
+    root: Path, env: dict[str, str], rows: list[OutdatedRow], requires_python: SpecifierSet
+) -> int:
+    """Each fork row narrower than requires-python gives uv's answer for its own range: uv
+    asked with the lock's requires-python replaced by that range (`uv tree --frozen` takes
+    the Python it judges releases for from there). Returns how many rows were compared."""
+    compared = 0
+    lock_text = (root / "uv.lock").read_text()
+    for row in rows:
+        narrowed = _narrowed(row, requires_python)
+        if narrowed is None or row.locked is None:
+            continue
+        (root / "uv.lock").write_text(
+            lock_text.replace(
+                f'requires-python = "{requires_python}"', f'requires-python = "{narrowed}"', 1
+            )
+        )
+        marked = _uv_outdated(root, env)
+        key = (row.name, Version(row.locked))
+        if key in marked:
+            assert row.latest is not None and Version(row.latest) == marked[key], row
+        else:
+            assert row.update is None, row
+        compared += 1
+    (root / "uv.lock").write_text(lock_text)
+    return compared
 
 
 def test_agrees_with_uv_on_web_project(local_index: LocalIndex, tmp_path: Path) -> None:
@@ -186,6 +262,11 @@ def test_agrees_with_uv_on_edge_cases(edge_index: LocalIndex, tmp_path: Path) ->
     gamma = [row for row in rows if row.name == "gamma"]
     assert len(gamma) == 2 and all(row.marker for row in gamma)
     assert gamma[0].newer_needs_python == ("2.0", ">=3.12")
+    assert by_name["oddball"].latest == "1.1.post9"
+    omega = {row.locked: row for row in rows if row.name == "omega"}
+    assert (omega["1.0"].latest, omega["1.0"].newer_needs_python) == ("1.1", ("2.1", ">=3.12"))
+    assert (omega["2.0"].latest, omega["2.0"].update) == ("2.1", UpdateKind.MINOR)
+    assert _assert_fork_agreement(root, env, rows, PY311) == 2  # gamma 2.0, omega 2.0
 
 
 # A workspace whose root narrows packages through [tool.uv]: click held back by a constraint,
@@ -326,3 +407,32 @@ def test_a_constraint_marker_holds_back_only_its_fork(
         "held by constraint <3",
     )
     assert (newer.locked, newer.latest_compatible, newer.held_by) == ("3.0.2", "3.0.2", None)
+
+
+def _window_catalogue(now: datetime) -> list[Dist]:
+    """Releases uploaded days before `now`: the window's edges fall between them."""
+    ago = [10, 6, 1]
+    return [
+        Dist(name, version, upload_time=now - timedelta(days=days))
+        for name in ("recent", "pinned", "free")
+        for version, days in zip(("1.0", "1.1", "1.2"), ago, strict=True)
+    ]
+
+
+def test_agrees_with_uv_on_a_relative_exclude_newer(tmp_path: Path) -> None:
+    """`exclude-newer = "4 days"` (uv.lock: exclude-newer-span = "P4D"), a package with its
+    own date and one without any limit."""
+    now = datetime.now(UTC)
+    with serve_local_index(_window_catalogue(now), tmp_path / "index") as index:
+        env = index.uv_env(cache_dir=tmp_path / "uv-cache")
+        del env["UV_NO_CONFIG"]  # it would hide [tool.uv] exclude-newer from uv
+        pinned = (now - timedelta(days=8)).date().isoformat()
+        root = _locked_project(tmp_path / "window", WINDOW_PROJECT.format(pinned=pinned), env)
+        assert 'exclude-newer-span = "P4D"' in (root / "uv.lock").read_text()
+        marked = _uv_outdated(root, env)
+        rows = _our_rows(root, env, tmp_path / "cache")
+    _assert_agreement(rows, marked)
+    by_name = {row.name: row for row in rows}
+    assert (by_name["recent"].latest, by_name["recent"].newer_excluded[0]) == ("1.1", "1.2")
+    assert (by_name["pinned"].latest, by_name["pinned"].update) == ("1.0", None)
+    assert (by_name["free"].latest, by_name["free"].newer_excluded) == ("1.2", None)
