@@ -10,7 +10,11 @@ from textual.widgets import Input, Label
 from tests.support.local_index import LocalIndex
 from tests.support.locked_project import locked_project
 from tests.support.tui_app import settle
-from uvtui.core.project.outdated import CheckStatus
+from uvtui.core.index.client import IndexClient
+from uvtui.core.index.config import resolve_indexes
+from uvtui.core.project.lock import load_lock
+from uvtui.core.project.model import load_project
+from uvtui.core.project.outdated import CheckStatus, check_outdated
 from uvtui.tui.app import UvtuiApp
 from uvtui.tui.screens.confirm import ConfirmScreen
 from uvtui.tui.screens.help import HelpScreen
@@ -452,3 +456,25 @@ async def test_column_widths_fit_cells_after_answers(shop: Path, make_app) -> No
             else:
                 assert column.width == max(widest, column.label.cell_len)
         assert table.get_cell(row_key(table.visible_rows[0]), "latest").cell_len > 0
+
+
+async def test_screen_rows_are_the_cores_rows(
+    shop: Path, make_app, local_index: LocalIndex, tmp_path: Path
+) -> None:
+    """The screen shows what `check_outdated` (the CLI's check) gives, exclude-newer included."""
+    lock_file = shop / "uv.lock"
+    text = lock_file.read_text()
+    head, _, rest = text.partition("\n\n")
+    lock_file.write_text(f'{head}\n\n[options]\nexclude-newer = "2024-03-15T00:00:00Z"\n\n{rest}')
+    async with make_app(shop).run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        shown = sorted(screen.query_one(DependencyTable).all_rows, key=row_key)
+        header = plain(screen.query_one(ProjectHeader))
+    project = load_project(shop)
+    settings = resolve_indexes(project, local_index.uv_env())
+    with IndexClient(settings, cache_dir=tmp_path / "core-cache") as client:
+        expected = check_outdated(project, load_lock(shop), client, environ=local_index.uv_env())
+    assert shown == sorted(expected, key=row_key)
+    flask = next(row for row in shown if row.name == "flask")
+    assert (flask.latest, flask.newer_excluded) == ("3.0.0", ("3.1.0", "2024-04-30T00:00:00+00:00"))
+    assert "exclude-newer 2024-03-15 00:00 UTC" in header

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CheckStatus",
+    "KnownReleases",
     "OutdatedRow",
     "UpdateKind",
     "check_outdated",
@@ -284,13 +285,16 @@ def check_outdated(
     allow_prereleases: bool = False,
     environ: Mapping[str, str] | None = None,
     on_row: Callable[[OutdatedRow], None] | None = None,
+    on_answer: Callable[[str, PackageReleases | PackageIndexError], None] | None = None,
 ) -> list[OutdatedRow]:
     """All rows of `local_rows`, each checked against the index.
 
     The index is asked once per distinct name, concurrently, through `client.fetch_many`.
     `on_row` receives every finished row as soon as it is known (non-registry rows first,
     then in answer order); it is called from the client's worker threads, one call at a
-    time. Index errors become UNKNOWN rows, never exceptions. Releases past uv's
+    time. `on_answer(name, answer)` follows the rows of each name, under the same lock (a
+    UI keeps the releases for its details and counts progress). Index errors become
+    UNKNOWN rows, never exceptions. Releases past uv's
     exclude-newer cut-off (see exclude_newer.py; `environ` matters only without a lock)
     do not count.
     """
@@ -325,6 +329,9 @@ def check_outdated(
                 finished[position] = done
                 if on_row:
                     on_row(done)
+        if on_answer:
+            with guard:
+                on_answer(name, answer)
 
     if by_name:
         client.fetch_many(sorted(by_name), on_result)
@@ -332,6 +339,23 @@ def check_outdated(
         finished.get(position) or unknown_row(row, "the index gave no answer")
         for position, row in enumerate(rows)
     ]
+
+
+class KnownReleases:
+    """A ReleaseSource that answers from releases fetched before (no network): re-judging
+    rows, e.g. with pre-releases allowed, takes the same path as the first check."""
+
+    def __init__(self, releases: Mapping[str, PackageReleases]) -> None:
+        self._releases = releases
+
+    def fetch_many(
+        self,
+        names: Iterable[str],
+        on_result: Callable[[str, PackageReleases | PackageIndexError], None],
+    ) -> None:
+        for name in names:
+            known = self._releases.get(name)
+            on_result(name, known if known is not None else PackageIndexError("not fetched yet"))
 
 
 def row_to_json(row: OutdatedRow) -> dict[str, Any]:

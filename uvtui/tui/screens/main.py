@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -15,15 +16,15 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from uvtui.core.errors import UvtuiError
+from uvtui.core.errors import PackageIndexError, UvtuiError
 from uvtui.core.project.loading import LoadedProject, load
 from uvtui.core.project.outdated import (
     CheckStatus,
+    KnownReleases,
     OutdatedRow,
-    effective_requires_python,
-    fill_row,
+    ReleaseSource,
+    check_outdated,
     local_rows,
-    unknown_row,
 )
 from uvtui.tui.config import AppConfig
 from uvtui.tui.formatting import display_path, is_outdated, worker_error_message
@@ -46,6 +47,19 @@ PANE_ACTIONS = {"filter", "toggle_outdated", "toggle_transitive", "toggle_prerel
 
 
 WIDE = 150  # columns from which the tree and details sit beside the table
+
+
+class _Failing:
+    """A ReleaseSource for when no index client could be made: every name gets the error."""
+
+    def __init__(self, error: PackageIndexError) -> None:
+        self._error = error
+
+    def fetch_many(
+        self, names: Iterable[str], on_result: Callable[[str, PackageIndexError], None]
+    ) -> None:
+        for name in names:
+            on_result(name, self._error)
 
 
 class MainScreen(RunActions, Screen[None]):
@@ -131,7 +145,9 @@ class MainScreen(RunActions, Screen[None]):
         self._populate()
 
     def _populate(self) -> None:
-        self.query_one(ProjectHeader).show(self.loaded, self.path_label, self.run_target)
+        header = self.query_one(ProjectHeader)
+        header.exclude_newer = self._exclude_newer()
+        header.show(self.loaded, self.path_label, self.run_target)
         if not self.has_panes:
             self._show_problem()
             return
@@ -149,6 +165,16 @@ class MainScreen(RunActions, Screen[None]):
         # while the panes are drawn.
         self.call_after_refresh(self._show_selected)
         self.call_after_refresh(self.start_check)
+
+    def _exclude_newer(self) -> str | None:
+        """The header's note of uv's exclude-newer cut-off, when the project has one."""
+        from uvtui.core.project.exclude_newer import exclude_newer_for
+
+        project = self.loaded.project
+        if project is None or self.loaded.error is not None:
+            return None
+        found = exclude_newer_for(project, self.loaded.lock, self.config.environ)
+        return found.describe() if found else None
 
     def _short_markers(self, rows: list[OutdatedRow]) -> dict[tuple[str, str | None], str]:
         lock = self.loaded.lock
@@ -211,14 +237,10 @@ class MainScreen(RunActions, Screen[None]):
 
     @work(thread=True, exclusive=True, group="outdated", exit_on_error=False)
     def check_index(self, pending: list[OutdatedRow], allow_prereleases: bool) -> None:
-        from uvtui.core.index.client import PackageReleases
-
+        """The core's check (`check_outdated`, as the CLI runs it), its rows and releases
+        posted in batches."""
         worker = get_current_worker()
-        by_name: dict[str, list[OutdatedRow]] = {}
-        for row in pending:
-            by_name.setdefault(row.name, []).append(row)
-        total = len(by_name)
-        lock = threading.Lock()
+        total = len({row.name for row in pending})
         batch: list[OutdatedRow] = []
         batch_releases: dict[str, PackageReleases] = {}
         reasons: list[str] = []
@@ -233,44 +255,44 @@ class MainScreen(RunActions, Screen[None]):
             batch_releases.clear()
             state["flushed_at"] = time.monotonic()
 
-        def on_result(name: str, result: PackageReleases | UvtuiError) -> None:
-            rows = by_name.get(name, [])
-            if isinstance(result, PackageReleases):
-                filled = [self._fill(row, result, allow_prereleases) for row in rows]
+        def on_row(row: OutdatedRow) -> None:
+            if row.status is not CheckStatus.NOT_REGISTRY:  # those never left the table
+                batch.append(row)
+
+        def on_answer(name: str, answer: PackageReleases | PackageIndexError) -> None:
+            # called under check_outdated's lock, after the rows of `name`
+            state["done"] += 1
+            if isinstance(answer, PackageIndexError):
+                reasons.append(answer.message)
             else:
-                filled = [unknown_row(row, result.message) for row in rows]
-            with lock:
-                state["done"] += 1
-                batch.extend(filled)
-                if isinstance(result, PackageReleases):
-                    batch_releases[name] = result
-                else:
-                    reasons.append(result.message)
-                if time.monotonic() - state["flushed_at"] >= BATCH_SECONDS:
-                    flush()
+                batch_releases[name] = answer
+            if time.monotonic() - state["flushed_at"] >= BATCH_SECONDS:
+                flush()
 
         try:
-            client = self._index_client()
-        except UvtuiError as error:
-            for name in by_name:
-                on_result(name, error)
-        else:
-            client.fetch_many(sorted(by_name), on_result)
-        with lock:
-            flush()
+            source: ReleaseSource = self._index_client()
+        except UvtuiError as error:  # e.g. a package pinned to an index that is not defined
+            source = _Failing(PackageIndexError(error.message))
+        self._check(source, allow_prereleases, on_row=on_row, on_answer=on_answer)
+        flush()
         if not worker.is_cancelled:
             self.post_message(CheckFinished(len(reasons), reasons[0] if reasons else None))
 
-    def _fill(
-        self, row: OutdatedRow, releases: PackageReleases, allow_prereleases: bool
-    ) -> OutdatedRow:
-        project = self.loaded.project
-        assert project is not None
-        return fill_row(
-            row,
-            releases.releases,
-            requires_python=effective_requires_python(project, self.loaded.lock),
+    def _check(
+        self,
+        source: ReleaseSource,
+        allow_prereleases: bool,
+        **callbacks: Callable[..., None],
+    ) -> list[OutdatedRow]:
+        assert self.loaded.project is not None
+        return check_outdated(
+            self.loaded.project,
+            self.loaded.lock,
+            source,
+            include_transitive=True,
             allow_prereleases=allow_prereleases,
+            environ=self.config.environ,
+            **callbacks,
         )
 
     def on_rows_checked(self, message: RowsChecked) -> None:
@@ -419,11 +441,8 @@ class MainScreen(RunActions, Screen[None]):
     def action_toggle_prereleases(self) -> None:
         """Re-judge rows from the releases already fetched: no network."""
         self.allow_prereleases = not self.allow_prereleases
-        refilled = [
-            self._fill(row, self._releases[row.name], self.allow_prereleases)
-            for row in self._base_rows.values()
-            if row.name in self._releases
-        ]
+        rows = self._check(KnownReleases(self._releases), self.allow_prereleases)
+        refilled = [row for row in rows if row.name in self._releases]
         self.query_one(DependencyTable).update_rows(refilled)
         self._show_selected()
         self.notify(

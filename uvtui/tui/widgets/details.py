@@ -123,6 +123,11 @@ class DetailsPanel(VerticalScroll):
         if row.newer_needs_python:
             version, python = row.newer_needs_python
             parts.append(_fact("python", f"{version} needs Python {python}"))
+        if row.newer_excluded:
+            version, uploaded = row.newer_excluded
+            parts.append(
+                _fact("window", f"{version} uploaded {uploaded[:10]}, after exclude-newer")
+            )
         parts.append(Text("\nRequired by", style="bold"))
         parts.append(dependents_text(lock, row))
         parts.append(Text("Versions", style="bold"))

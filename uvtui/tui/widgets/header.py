@@ -1,4 +1,4 @@
-"""One line on top: project, requires-python, path and lock status."""
+"""One line on top: project, requires-python, exclude-newer cut-off, path and lock status."""
 
 from __future__ import annotations
 
@@ -8,13 +8,20 @@ from textual.widgets import Static
 from uvtui.core.project.loading import LoadedProject
 
 
-def header_text(loaded: LoadedProject, path_label: str, target: str | None = None) -> Text:
+def header_text(
+    loaded: LoadedProject,
+    path_label: str,
+    target: str | None = None,
+    exclude_newer: str | None = None,
+) -> Text:
     project = loaded.project
     text = Text()
     name = project.name if project and project.name else loaded.root.name
     text.append(name, style="bold")
     if project and project.requires_python:
         text.append(f"  python {project.requires_python}")
+    if exclude_newer:
+        text.append(f"  {exclude_newer}")
     if path_label != name:
         text.append(f"  {path_label}", style="dim")
     if project is None:
@@ -32,5 +39,7 @@ def header_text(loaded: LoadedProject, path_label: str, target: str | None = Non
 
 
 class ProjectHeader(Static):
+    exclude_newer: str | None = None  # uv's cut-off as the screen words it, kept across shows
+
     def show(self, loaded: LoadedProject, path_label: str, target: str | None = None) -> None:
-        self.update(header_text(loaded, path_label, target))
+        self.update(header_text(loaded, path_label, target, self.exclude_newer))
