@@ -52,7 +52,7 @@ def time_uv(project: Path, scratch: Path) -> Timing:
     env = os.environ | {"UV_CACHE_DIR": str(scratch / "uv-cache")}
     started = time.perf_counter()
     subprocess.run(
-        ["uv", "tree", "--outdated", "--depth", "1", "--frozen"],
+        ["uv", "tree", "--outdated", "--depth", "1", "--frozen", "--universal", "--all-groups"],
         cwd=project,
         env=env,
         check=True,

@@ -398,3 +398,20 @@ def test_file_names_are_read_knowing_the_project_name(json_api: bool, tmp_path: 
         with make_client(settings, tmp_path / "cache") as client:
             thrift = client.fetch("thrift")
     assert versions(thrift) == ["0.14.0.post2", "0.24.0", "0.25.0"]
+
+
+@pytest.mark.parametrize("choice", ["", "httpx"])
+def test_transport_can_fall_back_to_httpx_own(
+    choice: str, local_index: LocalIndex, tmp_path: Path
+) -> None:
+    import httpx
+
+    from uvtui.core.index.transport import StdlibTransport
+
+    settings = settings_for({"UV_DEFAULT_INDEX": local_index.url})
+    environ = {"UVTUI_HTTP_TRANSPORT": choice}
+    with make_client(settings, tmp_path, environ=environ) as client:
+        assert versions(client.fetch("demo-b")) == ["1.0", "1.5"]
+        transport = client._client()._transport
+    expected = httpx.HTTPTransport if choice else StdlibTransport
+    assert isinstance(transport, expected)

@@ -8,7 +8,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -68,6 +68,8 @@ SIMPLE_ACCEPT = (
 CACHE_TTL_SECONDS = 600.0
 RETRIES = 2
 MIN_CONNECT_TIMEOUT = 6.0  # DNS lookups stall for ~5 s on some machines
+# "httpx": httpx's own transport instead of the lean standard-library one (transport.py)
+TRANSPORT_VARIABLE = "UVTUI_HTTP_TRANSPORT"
 _CACHE_FORMAT = 2  # 2: file names read knowing the project name (1 misread some)
 _CHANGELOG_LABELS = {"changelog", "changes", "releasenotes", "history", "whatsnew", "news"}
 
@@ -106,8 +108,11 @@ class IndexClient:
         max_in_flight: int = 24,
         ttl: float = CACHE_TTL_SECONDS,
         retry_backoff: float = 0.5,
+        environ: Mapping[str, str] | None = None,
     ) -> None:
         self._settings = settings
+        environ = os.environ if environ is None else environ
+        self._httpx_transport = environ.get(TRANSPORT_VARIABLE, "").strip().lower() == "httpx"
         self._cache = _DiskCache(cache_dir or default_cache_dir())
         self._offline = offline
         self._timeout = timeout
@@ -260,8 +265,12 @@ class IndexClient:
                     timeout=httpx.Timeout(
                         self._timeout, connect=max(self._timeout, MIN_CONNECT_TIMEOUT)
                     ),
-                    limits=limits,  # for a proxy from the environment (httpx's transport)
-                    transport=StdlibTransport(httpx.create_ssl_context()),
+                    limits=limits,  # for httpx's transport (and a proxy from the environment)
+                    transport=(
+                        None
+                        if self._httpx_transport
+                        else StdlibTransport(httpx.create_ssl_context())
+                    ),
                     follow_redirects=True,
                     headers={"User-Agent": "uvtui"},
                 )

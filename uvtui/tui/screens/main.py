@@ -211,7 +211,10 @@ class MainScreen(RunActions, Screen[None]):
                 assert self.loaded.project is not None
                 settings = resolve_indexes(self.loaded.project, self.config.environ)
                 self._client = IndexClient(
-                    settings, cache_dir=self.config.cache_dir, offline=self.config.offline
+                    settings,
+                    cache_dir=self.config.cache_dir,
+                    offline=self.config.offline,
+                    environ=self.config.environ,
                 )
             return self._client
 
