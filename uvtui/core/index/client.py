@@ -251,12 +251,14 @@ class IndexClient:
         """The pooled HTTP client; RuntimeError once closed (as httpx raises itself)."""
         import httpx
 
+        from uvtui.core.index.heap import keep_large_blocks_mapped
         from uvtui.core.index.transport import StdlibTransport
 
         with self._http_lock:
             if self._closed:
                 raise RuntimeError("the index client is closed")
             if self._http is None:
+                keep_large_blocks_mapped()
                 limits = httpx.Limits(
                     max_connections=self._max_in_flight,
                     max_keepalive_connections=self._max_in_flight,
@@ -287,6 +289,9 @@ class IndexClient:
         while True:
             try:
                 response = self._client().get(url, headers=headers, auth=auth)
+                # httpx binds the read stream to its response (a reference cycle): until the
+                # garbage collector runs, every page body read would stay in memory
+                response.stream = httpx.ByteStream(response.content)
             except (httpx.ConnectError, httpx.ConnectTimeout):
                 if attempt == RETRIES:
                     raise PackageIndexError(f"could not connect to {host}") from None
