@@ -154,3 +154,18 @@ def test_cache_rows_of_a_fold_load_back_as_the_same_releases() -> None:
     assert [_release_from_row(_release_to_row(release)) for release in releases] == list(loaded)
     assert rows[0] == ["1.0", False, ">=3.9", "2024-01-01T00:00:00+00:00"]
     assert rows[-1][2] is None
+
+
+def test_earliest_upload_time_reads_one_text_per_release_when_it_can() -> None:
+    from datetime import UTC, datetime
+
+    from uvtui.core.index.client import _earliest
+
+    same_shape = ["2024-03-01T00:00:00.000001Z", "2024-02-29T23:59:59.999999Z"]
+    assert _earliest(same_shape) == datetime(2024, 2, 29, 23, 59, 59, 999999, tzinfo=UTC)
+    mixed = ["2024-03-01T00:00:00Z", "2024-03-01T00:00:00.5+01:00", "not a time"]
+    assert _earliest(mixed) == datetime(2024, 2, 29, 23, 0, 0, 500000, tzinfo=UTC)
+    assert _earliest(["2024-03-01T00:00:0xZ", "2024-03-01T00:00:01Z"]) == datetime(
+        2024, 3, 1, 0, 0, 1, tzinfo=UTC
+    )
+    assert _earliest([]) is None

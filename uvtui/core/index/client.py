@@ -497,12 +497,7 @@ def _release(version: Version, group: list[PageFile]) -> tuple[Release, _Row]:
         if text is not None and (requires_python := _specifier(text)) is not None:
             requires_python_text = text
             break
-    times = [
-        moment
-        for _, _, _, text in group
-        if text is not None and (moment := _timestamp(text)) is not None
-    ]
-    upload_time = min(times, default=None)
+    upload_time = _earliest([text for _, _, _, text in group if text is not None])
     release = Release(version, not installable, requires_python, upload_time)
     # group[0] is the first file of the spelling that made `version`
     upload_text = None if upload_time is None else upload_time.isoformat()
@@ -530,6 +525,20 @@ def _specifier(text: str) -> SpecifierSet | None:
         return SpecifierSet(text)
     except InvalidSpecifier:
         return None
+
+
+def _earliest(texts: list[str]) -> datetime | None:
+    """The earliest of some ISO 8601 upload times (None for none that reads)."""
+    if not texts:
+        return None
+    # PyPI writes one fixed UTC shape ("2024-01-02T03:04:05.123456Z"), in which text order is
+    # time order: one parse per release instead of one per file
+    shape = len(texts[0])
+    if texts[0].endswith("Z") and all(len(text) == shape and text[-1] == "Z" for text in texts):
+        earliest = _timestamp(min(texts))
+        if earliest is not None:
+            return earliest
+    return min((moment for text in texts if (moment := _timestamp(text)) is not None), default=None)
 
 
 def _timestamp(text: str) -> datetime | None:
