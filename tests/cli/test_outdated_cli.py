@@ -104,6 +104,26 @@ def test_json_lists_direct_dependencies(project: Path, env: dict[str, str]) -> N
     assert all(row["direct"] and row["status"] == "checked" for row in rows)
 
 
+def test_exclude_newer_in_the_lock_keeps_newer_releases_out(
+    project: Path, env: dict[str, str]
+) -> None:
+    lock_file = project / "uv.lock"
+    head, _, rest = lock_file.read_text().partition("\n\n")
+    lock_file.write_text(f'{head}\n\n[options]\nexclude-newer = "2024-01-25T00:00:00Z"\n\n{rest}')
+    result = uvtui("outdated", project, "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    validate("outdated", rows)
+    demo_a = next(row for row in rows if row["name"] == "demo-a")
+    assert (demo_a["latest"], demo_a["update"]) == ("1.2.1", "minor")
+    assert demo_a["newer_excluded"] == {
+        "version": "2.0",
+        "upload_time": "2024-01-31T00:00:00+00:00",
+    }
+    table = uvtui("outdated", project, env=env).stdout
+    assert "2.0 uploaded 2024-01-31, after exclude-newer" in table
+
+
 NARROWED = """\
 [project]
 name = "narrowed"
