@@ -415,3 +415,21 @@ def test_transport_can_fall_back_to_httpx_own(
         transport = client._client()._transport
     expected = httpx.HTTPTransport if choice else StdlibTransport
     assert isinstance(transport, expected)
+
+
+def test_fetch_many_answers_from_a_fresh_cache_without_threads(
+    local_index: LocalIndex, tmp_path: Path
+) -> None:
+    settings = settings_for({"UV_DEFAULT_INDEX": local_index.url})
+    names = ["demo-a", "demo-b", "no-such-package"]
+    with make_client(settings, tmp_path) as client:
+        client.fetch_many(names, lambda name, answer: None)
+    before = local_index.request_count
+    threads: dict[str, str] = {}
+    with make_client(settings, tmp_path) as client:
+        client.fetch_many(
+            names, lambda name, _: threads.update({name: threading.current_thread().name})
+        )
+    assert threads["demo-a"] == threads["demo-b"] == threading.current_thread().name
+    assert threads["no-such-package"].startswith("uvtui-index")  # a cached 404: fetch says so
+    assert local_index.request_count == before

@@ -156,14 +156,21 @@ class IndexClient:
         names: Iterable[str],
         on_result: Callable[[str, PackageReleases | PackageIndexError], None],
     ) -> None:
-        """Fetch every name concurrently; `on_result(name, answer)` runs in a worker thread
-        once per distinct name (as passed), as soon as that name is done."""
-        unique = list(dict.fromkeys(names))
-        if not unique:
+        """Fetch every name concurrently; `on_result(name, answer)` runs once per distinct
+        name (as passed), as soon as that name is done: in the calling thread for answers the
+        cache holds (no thread is started for a warm check), else in a worker thread."""
+        pending = []
+        for name in dict.fromkeys(names):
+            cached = self._cached_answer(name)
+            if cached is None:
+                pending.append(name)
+            else:
+                on_result(name, cached)
+        if not pending:
             return
-        workers = min(self._max_in_flight, len(unique))
+        workers = min(self._max_in_flight, len(pending))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="uvtui-index") as pool:
-            futures = [pool.submit(self._fetch_and_report, name, on_result) for name in unique]
+            futures = [pool.submit(self._fetch_and_report, name, on_result) for name in pending]
         for future in futures:
             future.result()  # surfaces an exception raised by on_result itself
 
@@ -190,6 +197,25 @@ class IndexClient:
             answer = error
         on_result(name, answer)
 
+    def _cached_answer(self, name: str) -> PackageReleases | PackageIndexError | None:
+        """What `fetch` would answer from fresh cache entries alone; None when it must ask."""
+        normalized = canonicalize_name(name)
+        try:
+            indexes = [i for i in self._settings.indexes_for(normalized) if _is_http(i.url)]
+        except PackageIndexError as error:
+            return error
+        for index in indexes:
+            cached = self._cache.load(index.url, normalized)
+            if cached is None or not (self._offline or self._fresh(cached)):
+                return None
+            if cached.releases is not None:
+                return PackageReleases(normalized, index.url, cached.releases)
+        return None  # no index, or none has it: `fetch` says so
+
+    def _fresh(self, cached: _CacheEntry) -> bool:
+        # an answer stamped in the future (clock set back, cache copied) is not fresh
+        return 0.0 <= time.time() - cached.fetched_at < self._ttl
+
     def _fetch_from(self, index: IndexConfig, name: str) -> tuple[Release, ...] | None:
         """Releases from one index; None when it does not have the package."""
         cached = self._cache.load(index.url, name)
@@ -197,8 +223,7 @@ class IndexClient:
             if cached is None:
                 raise PackageIndexError("offline: not in cache")
             return cached.releases
-        # an answer stamped in the future (clock set back, cache copied) is not fresh
-        if cached is not None and 0.0 <= time.time() - cached.fetched_at < self._ttl:
+        if cached is not None and self._fresh(cached):
             return cached.releases
         headers = {"Accept": SIMPLE_ACCEPT}
         if cached is not None and cached.releases is not None:
