@@ -26,7 +26,6 @@ from uvtui.core.project.binding import (
     declaration_specifiers,
     held_by,
 )
-from uvtui.core.project.exclude_newer import exclude_newer_for
 from uvtui.core.project.lock import Lockfile
 from uvtui.core.project.model import DeclaredDependency, Project
 from uvtui.core.project.python_range import fork_requires_python
@@ -300,6 +299,8 @@ def check_outdated(
     """
     rows = local_rows(project, lock, include_transitive=include_transitive)
     requires_python = effective_requires_python(project, lock)
+    from uvtui.core.project.exclude_newer import exclude_newer_for  # not needed to first paint
+
     exclude_newer = exclude_newer_for(project, lock, os.environ if environ is None else environ)
     finished: dict[int, OutdatedRow] = {}
     by_name: dict[str, list[int]] = {}
