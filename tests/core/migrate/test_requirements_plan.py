@@ -389,6 +389,29 @@ def test_27_existing_pyproject_bytes_are_kept(tmp_path: Path) -> None:
     data = parsed(result)
     assert data["tool"]["ruff"]["line-length"] == 100
     assert data["project"]["dependencies"] == ["flask"]
+    # [project] leads the file when the old one held only tool settings
+    assert new.startswith("[project]\n")
+    assert new.index("[tool.ruff]") < new.index("[tool.uv]")
+
+
+def test_project_name_comes_from_the_app_package(tmp_path: Path) -> None:
+    app = tmp_path / "checkout"
+    files = {"requirements.txt": "flask\n", "my_app/__init__.py": "", "tests/__init__.py": ""}
+    assert parsed(plan(tree(app, files)))["project"]["name"] == "my-app"
+    src = tmp_path / "src-layout"
+    files = {"requirements.txt": "flask\n", "src/hello/__init__.py": ""}
+    assert parsed(plan(tree(src, files)))["project"]["name"] == "hello"
+    several = tmp_path / "Several_Apps"
+    files = {"requirements.txt": "flask\n", "config/__init__.py": "", "pages/__init__.py": ""}
+    assert parsed(plan(tree(several, files)))["project"]["name"] == "several-apps"
+
+
+def test_top_level_keys_keep_project_at_the_end(tmp_path: Path) -> None:
+    old = 'title = "x"\n\n[tool.ruff]\nline-length = 100\n'
+    root = tree(tmp_path, {"pyproject.toml": old, "requirements.txt": "flask\n"})
+    new = plan(root).pyproject_text
+    assert new.startswith(old)
+    assert tomllib.loads(new)["title"] == "x"
 
 
 def test_existing_project_dependencies_are_kept_and_new_appended(tmp_path: Path) -> None:

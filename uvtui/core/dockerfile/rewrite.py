@@ -294,9 +294,6 @@ def _plan_stage(
 ) -> None:
     eol = splices.eol
     stage = facts.stage_facts[plan.index]
-    if not plan.inherits_uv:
-        uv_copy = f"COPY --from=ghcr.io/astral-sh/uv:{uv_version} /uv /uvx /usr/local/bin/{eol}"
-        splices.after.setdefault(stage.from_line, []).insert(0, uv_copy)
     last_step = max(s.line for s in facts.pip_steps if s.stage_index == plan.index)
     req_copies = [
         c
@@ -318,6 +315,11 @@ def _plan_stage(
     if not plan.inherits_env:
         anchor = dep_copy.line if dep_copy else plan.install.line
         splices.before.setdefault(anchor, []).append(_env_block(plan, eol))
+    if not plan.inherits_uv:
+        # Just before the first layer that runs uv: bumping uv then leaves the slow system
+        # layers above it (apt, useradd) cached.
+        uv_copy = f"COPY --from=ghcr.io/astral-sh/uv:{uv_version} /uv /uvx /usr/local/bin/{eol}"
+        splices.before.setdefault(plan.install.line, []).append(uv_copy)
     copied = any(
         set(c.sources) & _BIN_SOURCES
         for c in facts.copies

@@ -123,10 +123,13 @@ def render_pyproject(
     """OLD_TEXT (may be empty) with the mapped dependencies, sources, indexes and settings."""
     document = tomlkit.parse(old_text)
     appendix = tomlkit.document()
-    _render_project(document, appendix, mapper, project_name, requires_python)
+    head = tomlkit.document() if _project_goes_first(document) else appendix
+    _render_project(document, head, mapper, project_name, requires_python)
     _render_dev_group(document, appendix, mapper)
     _render_tool_uv(document, appendix, mapper)
     text = tomlkit.dumps(document)
+    if head is not appendix:
+        text = tomlkit.dumps(head).rstrip("\n") + "\n\n" + text
     extra = tomlkit.dumps(appendix)
     if not extra.strip():
         return text
@@ -135,6 +138,18 @@ def render_pyproject(
     if text.strip() and not text.endswith("\n\n"):
         text += "\n"
     return text + extra.rstrip("\n") + "\n"
+
+
+def _project_goes_first(document: TOMLDocument) -> bool:
+    """A file with tables but no [project] (only tool settings) gets [project] at the top.
+
+    Not when the file starts with top-level keys: a header above them would capture them.
+    """
+    if not document.body or _real_table(document, "project") is not None:
+        return False
+    if "project" in document:
+        return False
+    return not any(key is not None and not isinstance(v, Table | AoT) for key, v in document.body)
 
 
 def _render_project(

@@ -87,8 +87,29 @@ class RequirementsPlan:
     requires_python: str | None = None  # as written into (or found in) pyproject.toml
 
 
+# Folders holding packages that are not the app itself.
+_NOT_APP_PACKAGES = frozenset(
+    {"tests", "test", "testing", "docs", "doc", "scripts", "bin", "migrations", "examples"}
+)
+
+
 def _project_name(root: Path, given: str | None) -> str:
-    return given or str(canonicalize_name(root.resolve().name)) or "app"
+    """The given name, else the app's one top-level package (also under src/), else the folder."""
+    if given:
+        return given
+    root = root.resolve()
+    packages = [
+        path.name
+        for folder in (root, root / "src")
+        if folder.is_dir()
+        for path in sorted(folder.iterdir())
+        if (path / "__init__.py").is_file()
+        and path.name.isidentifier()
+        and path.name.lower() not in _NOT_APP_PACKAGES
+    ]
+    if len(packages) == 1:
+        return str(canonicalize_name(packages[0]))
+    return str(canonicalize_name(root.name)) or "app"
 
 
 def _existing_index_names(document: TOMLDocument) -> list[str]:
