@@ -369,3 +369,47 @@ def test_existing_pyproject_bytes_are_kept_verbatim(tmp_path: Path, env: dict) -
     assert ruff in new
     body = result.change_plan.change_for("pyproject.toml").diff().splitlines()[4:]
     assert not [line for line in body if line.startswith("-")]
+
+
+def test_named_pip_installs_around_the_requirements_copy_collapse_into_one_uv_step(
+    tmp_path: Path, env: dict
+) -> None:
+    """Issue shape 1: pip by name before and after the requirements COPY, plus a self-upgrade."""
+    dockerfile = (
+        f"FROM python:{PYTHON}-slim-bookworm\n"
+        "RUN pip install --upgrade pip setuptools wheel\n"
+        "RUN pip install --no-cache-dir demo-c==1.1\n"
+        "WORKDIR /app\n"
+        "COPY requirements.txt ./\n"
+        "RUN pip install --no-cache-dir -r requirements.txt\n"
+        "# installed separately so ops can bump it\n"
+        'RUN pip install --no-cache-dir "demo-d==1.0"\n'
+        "COPY . .\n"
+    )
+    root = write_tree(
+        tmp_path / "app", {"Dockerfile": dockerfile, "requirements.txt": "demo-a==1.1\n"}
+    )
+    result = plan(root, env)
+    pyproject = tomllib.loads(result.change_plan.change_for("pyproject.toml").new.decode())
+    assert pyproject["project"]["dependencies"] == ["demo-a==1.1", "demo-c==1.1", "demo-d==1.0"]
+    new = result.change_plan.change_for("Dockerfile").new.decode()
+    assert new == (
+        f"FROM python:{PYTHON}-slim-bookworm\n"
+        "WORKDIR /app\n"
+        "ENV UV_COMPILE_BYTECODE=1 \\\n"
+        "  UV_LINK_MODE=copy \\\n"
+        '  UV_PROJECT_ENVIRONMENT="/usr/local" \\\n'
+        "  UV_PYTHON_DOWNLOADS=never \\\n"
+        "  UV_NO_CACHE=1\n"
+        "COPY pyproject.toml uv.lock* ./\n"
+        "COPY bin/uv-install ./bin/uv-install\n"
+        "COPY --from=ghcr.io/astral-sh/uv:0.13.9 /uv /uvx /usr/local/bin/\n"
+        "RUN bin/uv-install --inexact\n"
+        "# installed separately so ops can bump it\n"
+        "COPY . .\n"
+    ).replace("0.13.9", result.uv_version)
+    upgrade = [entry for entry in result.coverage if entry.code == "I-PIP-UPGRADE"]
+    assert [(e.path, e.line, e.carried) for e in upgrade] == [("Dockerfile", 2, False)]
+    assert "pip install --upgrade pip setuptools wheel" in upgrade[0].text
+    inline = {e.text: e.line for e in result.coverage if e.origin == "inline" and e.carried}
+    assert inline == {"demo-c==1.1": 3, "demo-d==1.0": 8}

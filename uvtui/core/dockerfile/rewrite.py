@@ -228,7 +228,7 @@ def _plan_stages(
     facts: DockerfileFacts, has_dev: bool, dev_files: set[str], project_env: str | None
 ) -> dict[int, _StagePlan]:
     plans: dict[int, _StagePlan] = {}
-    for step in facts.pip_steps:
+    for step in _install_candidates(facts.pip_steps):
         if step.kind not in _INSTALL_KINDS or step.stage_index in plans:
             continue
         index = step.stage_index
@@ -265,6 +265,16 @@ def _plan_stages(
             no_cache=step.no_cache and not cache_mount,
         )
     return plans
+
+
+def _install_candidates(steps: Iterable[PipStep]) -> list[PipStep]:
+    """Steps that install requirement files come first: the one uv step takes their place.
+
+    Packages named on pip command lines (`pip install gunicorn==22.0.0`, before or after the
+    requirements COPY) are carried as dependencies, so their steps are only removed; the uv
+    step belongs where pyproject.toml and uv.lock have been copied.
+    """
+    return sorted(steps, key=lambda s: s.kind == "requirements" and not s.requirement_files)
 
 
 def _env_block(plan: _StagePlan, eol: str) -> str:

@@ -284,6 +284,12 @@ def _detect(root: Path, python: str | None, freeze_choice: Iterable[str] | None)
             InlineRequirement(text, source) for f in facts for text, source in f.inline_requirements
         ),
         pip_env_options=_union((*f.pip_env_options, *f.pip_cli_options) for f in facts),
+        pip_upgrades=tuple(
+            InlineRequirement(step.text, f"{f.path}:{step.line}")
+            for f in facts
+            for step in f.pip_steps
+            if step.kind == "upgrade"
+        ),
     )
     python_version = resolve_python_version(root, image_python, python)
     return _Inputs(facts, requirements, python_version)

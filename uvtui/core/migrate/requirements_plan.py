@@ -126,6 +126,7 @@ def plan_requirements(
     freeze_written_files: Iterable[str] = (),
     inline_requirements: Iterable[InlineRequirement] = (),
     pip_env_options: Iterable[tuple[str, str, str]] = (),
+    pip_upgrades: Iterable[InlineRequirement] = (),
     project_name: str | None = None,
     fallback_python: str | None = None,
     freeze_choice: Iterable[str] | None = None,
@@ -140,6 +141,8 @@ def plan_requirements(
     pip_env_options: (flag, value, "Dockerfile:N") from PIP_* variables or pip command lines;
     flags spelled like pip's (--index-url, --extra-index-url, --trusted-host, --pre,
     --find-links); `$NAME` in values counts as an environment variable.
+    pip_upgrades: the image's `pip install --upgrade pip setuptools wheel` commands, dropped
+    (uv does not use pip); each gets a coverage line saying so.
     fallback_python: the user's --python (after .python-version and runtime.txt).
     freeze_choice: the freeze file(s) the user picked when a group had several.
     Raises MigrationRefused (R2-R6) when the migration cannot be done safely.
@@ -196,7 +199,7 @@ def plan_requirements(
         freeze_file=(main_freeze or dev_freeze or [None])[0],
         freeze_pins=tuple(mapper.pins),
         has_dev_group=bool(new_document.get("dependency-groups", {}).get("dev")),
-        coverage=_coverage(graph, mapper, mapped.image_inputs),
+        coverage=_coverage(graph, mapper, mapped.image_inputs, pip_upgrades),
         findings=tuple(located(finding) for finding in mapper.findings),
         credential_env_vars=tuple(mapper.options.credential_vars),
         path_sources=tuple(mapper.sources.path_sources),
@@ -275,7 +278,10 @@ def _map_everything(
 
 
 def _coverage(
-    graph: RequirementGraph, mapper: RequirementMapper, image_inputs: list[ImagePipInput]
+    graph: RequirementGraph,
+    mapper: RequirementMapper,
+    image_inputs: list[ImagePipInput],
+    pip_upgrades: Iterable[InlineRequirement],
 ) -> tuple[CoverageEntry, ...]:
     entries: list[CoverageEntry] = []
     for rel, lines in graph.files.items():
@@ -289,6 +295,13 @@ def _coverage(
         entries.append(
             CoverageEntry(
                 item.path, item.line, redact(item.text), carried, target, code, item.origin
+            )
+        )
+    for upgrade in pip_upgrades:
+        path, _, number = upgrade.source.rpartition(":")
+        entries.append(
+            CoverageEntry(
+                path, int(number), redact(upgrade.text), False, None, "I-PIP-UPGRADE", "inline"
             )
         )
     return tuple(entries)
