@@ -15,6 +15,7 @@ from tests.support.docker import PYTHON_IMAGE, docker_client, require_image
 from tests.support.local_index import LocalIndex
 from tests.support.migration_trees import (
     PYTHON,
+    enclosing_uv_settings,
     enclosing_workspace,
     seed,
     tree_state,
@@ -185,13 +186,22 @@ def test_refusals_exit_1_and_write_nothing(
 
 
 def test_validation_failing_in_place_restores_and_exits_3(tmp_path: Path, env: dict) -> None:
-    root = enclosing_workspace(tmp_path / "monorepo")
+    root = enclosing_uv_settings(tmp_path / "monorepo")
     before = tree_state(root)
     result = migrate(env, root, "--write", "--yes")
     assert result.returncode == 3, result.stderr
     assert "every file was" in result.stderr
     assert "restored" in result.stderr
     assert tree_state(root, skip_backups=True) == before
+
+
+def test_enclosing_workspace_is_refused_before_writing(tmp_path: Path, env: dict) -> None:
+    root = enclosing_workspace(tmp_path / "monorepo")
+    before = tree_state(tmp_path)
+    result = migrate(env, root, "--write", "--yes")
+    assert result.returncode == 1, result.stderr
+    assert "uvtui: R8: " in result.stderr
+    assert tree_state(tmp_path) == before
 
 
 def test_credentials_stay_out_of_files_and_output(tmp_path: Path, env: dict) -> None:

@@ -13,6 +13,7 @@ import pytest
 from tests.support.local_index import Dist, LocalIndex
 from tests.support.migration_trees import (
     PYTHON,
+    enclosing_uv_settings,
     enclosing_workspace,
     flask_with_freeze,
     seed,
@@ -223,8 +224,8 @@ def test_remove_requirements_deletes_with_backup(tmp_path: Path, env: dict) -> N
 
 
 def test_failed_validation_in_place_restores_everything(tmp_path: Path, env: dict) -> None:
-    """The app is a member of an enclosing workspace: `uv lock --check` fails only in place."""
-    root = enclosing_workspace(tmp_path / "monorepo")
+    """A parent directory's uv.toml changes the resolution: `uv lock --check` fails in place."""
+    root = enclosing_uv_settings(tmp_path / "monorepo")
     before = tree_state(root)
     result = plan(root, env)
     with pytest.raises(MigrationRestored) as restored:
@@ -413,3 +414,24 @@ def test_named_pip_installs_around_the_requirements_copy_collapse_into_one_uv_st
     assert "pip install --upgrade pip setuptools wheel" in upgrade[0].text
     inline = {e.text: e.line for e in result.coverage if e.origin == "inline" and e.carried}
     assert inline == {"demo-c==1.1": 3, "demo-d==1.0": 8}
+
+
+def test_enclosing_workspace_is_refused_while_planning(tmp_path: Path, env: dict) -> None:
+    """Issue point 5: found before anything is written (it used to fail only in place)."""
+    root = enclosing_workspace(tmp_path / "monorepo")
+    before = tree_state(tmp_path)
+    with pytest.raises(MigrationRefused) as refused:
+        plan(root, env)
+    assert refused.value.code == "R8"
+    assert "workspace" in refused.value.message
+    assert tree_state(tmp_path) == before
+
+
+def test_excluded_workspace_member_migrates_on_its_own(tmp_path: Path, env: dict) -> None:
+    parent = tmp_path / "monorepo"
+    parent.mkdir()
+    (parent / "pyproject.toml").write_text(
+        '[tool.uv.workspace]\nmembers = ["*"]\nexclude = ["app"]\n'
+    )
+    root = seed(parent / "app")
+    assert plan(root, env).change_plan.changes

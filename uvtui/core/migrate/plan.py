@@ -44,6 +44,7 @@ from uvtui.core.dockerfile.migration import (
 from uvtui.core.errors import UvtuiError
 from uvtui.core.findings import Finding, Level, MigrationRefused
 from uvtui.core.migrate.companions import UV_INSTALL_SCRIPT, find_pip_callers, plan_dockerignore
+from uvtui.core.migrate.preconditions import refuse_enclosing_workspace
 from uvtui.core.migrate.requirements import (
     decode_requirements,
     find_requirement_files,
@@ -171,6 +172,7 @@ def plan_migration(
     if not root.is_dir():
         raise UvtuiError(f"{root} is not a directory.")
     detect_other_manager(root)
+    refuse_enclosing_workspace(root)
     image_uv = _checked_uv_version(uv_version) if uv_version else local_uv_version(env)
     report("Reading the Dockerfiles and requirements files")
     inputs = _detect(root, python, freeze_choice)
