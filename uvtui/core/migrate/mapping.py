@@ -316,6 +316,8 @@ class RequirementMapper(LineDecisions):
             if line.kind == "option":
                 self.options.map_options(line, line.options)
                 continue
+            if line.kind != "requirement" and self.sources.self_install(line):
+                continue
             version = exact_pin(line.requirement) if line.kind == "requirement" else None
             if version is None or line.requirement is None:
                 self.decide(line, False, None, "I-FREEZE-NO-PIN")

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -318,7 +318,7 @@ def _rewrite_dockerfiles(
     requirements = inputs.requirements
     return [
         rewrite_dockerfile(
-            facts,
+            _with_self_installs(facts, dict(requirements.self_install_files)),
             uv_version=image_uv,
             has_dev_group=requirements.has_dev_group,
             dev_files=tuple(requirements.dev_files),
@@ -327,6 +327,21 @@ def _rewrite_dockerfiles(
         for facts in inputs.facts
         if facts.pip_steps
     ]
+
+
+def _with_self_installs(facts: DockerfileFacts, self_installs: dict[str, bool]) -> DockerfileFacts:
+    """A pip step installing a file with `-e .` installs the project: it becomes a project step."""
+    steps = tuple(
+        replace(
+            step,
+            kind="project",
+            editable=any(self_installs[f] for f in step.requirement_files if f in self_installs),
+        )
+        if step.kind == "requirements" and set(step.requirement_files) & set(self_installs)
+        else step
+        for step in facts.pip_steps
+    )
+    return replace(facts, pip_steps=steps)
 
 
 # -- locking without drift (§3.3) -----------------------------------------------------------------

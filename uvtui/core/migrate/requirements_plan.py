@@ -85,6 +85,9 @@ class RequirementsPlan:
     constraint_files: tuple[str, ...] = ()
     unreferenced_files: tuple[str, ...] = ()
     requires_python: str | None = None  # as written into (or found in) pyproject.toml
+    # Files whose pip install (directly or through -r) installs the project itself (`-e .`),
+    # with whether that install was editable.
+    self_install_files: tuple[tuple[str, bool], ...] = ()
 
 
 # Folders holding packages that are not the app itself.
@@ -207,7 +210,24 @@ def plan_requirements(
         constraint_files=tuple(mapped.constraint_files),
         unreferenced_files=tuple(mapped.unreferenced_files),
         requires_python=str(requires_python),
+        self_install_files=_self_install_files(graph, mapper.sources.self_installs),
     )
+
+
+def _self_install_files(
+    graph: RequirementGraph, self_installs: list[tuple[str, bool]]
+) -> tuple[tuple[str, bool], ...]:
+    """Every file that installs a `-e .` line itself or through -r includes."""
+    found: dict[str, bool] = {}
+    for rel, editable in self_installs:
+        pending = [rel]
+        while pending:
+            current = pending.pop()
+            if current in found:
+                continue
+            found[current] = editable
+            pending += [src for src, targets in graph.includes.items() if current in targets]
+    return tuple(found.items())
 
 
 def _read_pyproject(root: Path) -> tuple[bool, str, TOMLDocument]:
