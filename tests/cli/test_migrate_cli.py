@@ -286,3 +286,23 @@ def test_build_check_passes_before_writing(
     assert result.returncode == 0, result.stderr
     assert "Build check passed" in result.stdout
     assert (root / "uv.lock").is_file()
+
+
+def test_dev_requirements_option_picks_an_extra_or_a_group(tmp_path: Path, env: dict) -> None:
+    files = {
+        "requirements.txt": "demo-a==1.1\n",
+        "requirements-dev.txt": "-r requirements.txt\ndemo-c==1.1\n",
+        ".python-version": f"{PYTHON}\n",
+    }
+    root = write_tree(tmp_path / "app", files)
+    result = migrate(env, root, "--diff", "--dev-extra", "Tests")
+    assert result.returncode == 0, result.stderr
+    assert "+[project.optional-dependencies]\n+tests = [\n" in result.stdout
+    assert "[dependency-groups]" not in result.stdout
+    result = migrate(env, root, "--diff", "--dev-group", "lint")
+    assert result.returncode == 0, result.stderr
+    assert "+[dependency-groups]\n+lint = [\n" in result.stdout
+    bad = migrate(env, root, "--diff", "--dev-group=no!")
+    assert bad.returncode == 2 and "not a valid group or extra name" in bad.stderr
+    both = migrate(env, root, "--diff", "--dev-group", "a", "--dev-extra", "b")
+    assert both.returncode == 2

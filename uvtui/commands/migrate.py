@@ -19,6 +19,7 @@ from uvtui.core.redact import redact
 
 if TYPE_CHECKING:
     from uvtui.cli import CommandRegistry
+    from uvtui.core.migrate.dev_target import DevTarget
     from uvtui.core.migrate.plan import MigrationPlan
 
 EXIT_OK = 0
@@ -68,6 +69,19 @@ def add_parser(commands: CommandRegistry) -> None:
         metavar="DIR",
         help="environment directory in the image (UV_PROJECT_ENVIRONMENT)",
     )
+    dev = parser.add_mutually_exclusive_group()
+    dev.add_argument(
+        "--dev-group",
+        type=_dev_name,
+        metavar="NAME",
+        help="dependency group for the dev requirements (default: dev)",
+    )
+    dev.add_argument(
+        "--dev-extra",
+        type=_dev_name,
+        metavar="NAME",
+        help="put the dev requirements in [project.optional-dependencies].NAME instead",
+    )
     parser.add_argument(
         "--remove-requirements",
         action="store_true",
@@ -82,6 +96,16 @@ def _full_version(value: str) -> str:
     if not re.fullmatch(r"\d+\.\d+\.\d+", value):
         raise argparse.ArgumentTypeError(f"{value!r} is not a full X.Y.Z version")
     return value
+
+
+def _dev_name(value: str) -> str:
+    from uvtui.core.errors import UvtuiError
+    from uvtui.core.migrate.dev_target import DevTarget
+
+    try:
+        return DevTarget(value).name
+    except UvtuiError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
 
 
 def _python_version(value: str) -> str:
@@ -114,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
             python=args.python,
             project_env=args.project_env,
             remove_requirements=args.remove_requirements,
+            dev_target=_dev_target(args),
             progress=progress_reporter(),
         )
         if args.json:
@@ -139,6 +164,15 @@ def run(args: argparse.Namespace) -> int:
         f"Undo: uvtui migrate {root} --undo"
     )
     return EXIT_OK
+
+
+def _dev_target(args: argparse.Namespace) -> DevTarget | None:
+    """--dev-group / --dev-extra; None keeps the default group `dev`."""
+    from uvtui.core.migrate.dev_target import DevTarget
+
+    if args.dev_extra:
+        return DevTarget(args.dev_extra, extra=True)
+    return DevTarget(args.dev_group) if args.dev_group else None
 
 
 def _build_check(plan: MigrationPlan) -> bool:
@@ -178,6 +212,7 @@ def _wizard(args: argparse.Namespace) -> int:
         uv_version=args.uv_version,
         remove_requirements=args.remove_requirements,
         python=args.python,
+        dev_target=_dev_target(args),
     )
     return run_wizard(args.project, choices)
 

@@ -23,6 +23,7 @@ from tests.support.migration_trees import (
 from uvtui.core.changes import BACKUP_DIR, latest_backup
 from uvtui.core.findings import MigrationRefused
 from uvtui.core.migrate.companions import UV_INSTALL_SCRIPT
+from uvtui.core.migrate.dev_target import DevTarget
 from uvtui.core.migrate.plan import (
     DriftRow,
     MigrationPlan,
@@ -474,3 +475,49 @@ def test_pip_compile_output_of_pyproject_locks_its_pins_and_installs_the_project
     new = result.change_plan.change_for("Dockerfile").new.decode()
     assert new.endswith("RUN uv sync --frozen --inexact\n")
     assert "bin/uv-install" not in new
+
+
+DEV_LAYOUT = {
+    "requirements.txt": "demo-a==1.1\n",
+    "requirements-dev.txt": "-r requirements.txt\ndemo-c==1.1\n",
+    "Dockerfile": (
+        f"FROM python:{PYTHON}-slim-bookworm\nARG DEV=false\nWORKDIR /app\n"
+        "COPY requirements.txt requirements-dev.txt ./\n"
+        "RUN pip install --no-cache-dir -r requirements.txt\n"
+        'RUN if [ "$DEV" = "true" ]; then pip install --no-cache-dir -r requirements-dev.txt; fi\n'
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("target", "table", "exclude", "include"),
+    [
+        (None, ("dependency-groups", "dev"), " --no-dev", ""),
+        (DevTarget("Test"), ("dependency-groups", "test"), " --no-group test", " --group test"),
+        (
+            DevTarget("dev", extra=True),
+            ("project", "optional-dependencies", "dev"),
+            "",
+            " --extra dev",
+        ),
+    ],
+)
+def test_dev_requirements_go_to_the_chosen_group_or_extra(
+    tmp_path: Path, env: dict, target: DevTarget | None, table: tuple, exclude: str, include: str
+) -> None:
+    """Issue point 8: the group name or an optional extra; the default is unchanged."""
+    root = write_tree(tmp_path / "app", DEV_LAYOUT)
+    result = plan(root, env, dev_target=target)
+    pyproject = tomllib.loads(result.change_plan.change_for("pyproject.toml").new.decode())
+    section = pyproject
+    for key in table:
+        section = section[key]
+    assert section == ["demo-c==1.1"]
+    assert pyproject["project"]["dependencies"] == ["demo-a==1.1"]
+    label = f"[{'.'.join(table[:-1])}].{table[-1]}"
+    assert [e.target for e in result.coverage if e.text == "demo-c==1.1"] == [label]
+    dockerfile = result.change_plan.change_for("Dockerfile").new.decode()
+    assert f"RUN bin/uv-install{exclude} --inexact\n" in dockerfile
+    assert f"then bin/uv-install{include} --inexact; fi" in dockerfile
+    locked = locked_versions(result.change_plan.change_for("uv.lock").new)
+    assert locked["demo-c"] == ["1.1"]

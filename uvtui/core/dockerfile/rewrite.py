@@ -100,9 +100,13 @@ def rewrite_dockerfile(
     has_dev_group: bool,
     dev_files: Iterable[str] = (),
     project_env: str | None = None,
+    dev_exclude: tuple[str, ...] = ("--no-dev",),
+    dev_include: tuple[str, ...] = (),
 ) -> DockerfileRewrite:
     """Plan the uv Dockerfile: pip steps replaced, uv COPY/ENV inserted, all else byte-identical.
 
+    dev_exclude / dev_include: the uv sync flags that leave the dev requirements out / put them
+    in (`--no-dev` / none for the `dev` group).
     Raises MigrationRefused R6 (unknown target, wheel handoff across Pythons) or R7 (project
     install whose metadata lives only in setup.py/setup.cfg).
     """
@@ -128,7 +132,7 @@ def rewrite_dockerfile(
         )
     eol = _eol(facts.text)
     splices = _Splices(split_lines(facts.text), eol)
-    plans = _plan_stages(facts, has_dev_group, set(dev_files), project_env)
+    plans = _plan_stages(facts, has_dev_group, set(dev_files), project_env, dev_exclude)
     known = {
         *facts.installed_requirement_files,
         *facts.constraint_files,
@@ -138,7 +142,7 @@ def rewrite_dockerfile(
     for plan in plans.values():
         _check_relocation(facts, plan)
         _plan_stage(facts, plan, splices, known, uv_version, run_edits, plans)
-    _plan_other_steps(facts, plans, run_edits)
+    _plan_other_steps(facts, plans, run_edits, dev_include)
     _plan_wheel_handoff(facts, plans, splices)
     for line, edits in run_edits.items():
         _splice_run(facts, splices, line, edits, plans)
@@ -225,7 +229,11 @@ def _ancestors(facts: DockerfileFacts, index: int) -> list[int]:
 
 
 def _plan_stages(
-    facts: DockerfileFacts, has_dev: bool, dev_files: set[str], project_env: str | None
+    facts: DockerfileFacts,
+    has_dev: bool,
+    dev_files: set[str],
+    project_env: str | None,
+    dev_exclude: tuple[str, ...],
 ) -> dict[int, _StagePlan]:
     plans: dict[int, _StagePlan] = {}
     for step in _install_candidates(facts.pip_steps):
@@ -249,7 +257,7 @@ def _plan_stages(
         }
         flags = []
         if has_dev and not installed & dev_files:
-            flags.append("--no-dev")
+            flags += dev_exclude
         if target.rstrip("/") in SYSTEM_PREFIXES or target == "/":
             flags.append("--inexact")
         in_chain = [plans[i] for i in chain if i in plans]
@@ -420,6 +428,7 @@ def _plan_other_steps(
     facts: DockerfileFacts,
     plans: dict[int, _StagePlan],
     run_edits: dict[int, dict[tuple[int, int, int], str | None]],
+    dev_include: tuple[str, ...],
 ) -> None:
     for step in facts.pip_steps:
         plan = plans.get(step.stage_index)
@@ -429,8 +438,8 @@ def _plan_other_steps(
         if step.kind == "project" and plan is not None:
             edits[step.span] = _project_command(step, plan.flags)
         elif step.kind == "requirements" and step.conditional and plan is not None:
-            inexact = " --inexact" if "--inexact" in plan.flags else ""
-            edits[step.span] = f"bin/uv-install{inexact}"
+            flags = [*dev_include, *(["--inexact"] if "--inexact" in plan.flags else [])]
+            edits[step.span] = " ".join(["bin/uv-install", *flags])
         else:
             edits[step.span] = None
 

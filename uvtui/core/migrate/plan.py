@@ -44,6 +44,7 @@ from uvtui.core.dockerfile.migration import (
 from uvtui.core.errors import UvtuiError
 from uvtui.core.findings import Finding, Level, MigrationRefused
 from uvtui.core.migrate.companions import UV_INSTALL_SCRIPT, find_pip_callers, plan_dockerignore
+from uvtui.core.migrate.dev_target import DEV_GROUP, DevTarget
 from uvtui.core.migrate.preconditions import refuse_enclosing_workspace
 from uvtui.core.migrate.requirements import (
     decode_requirements,
@@ -123,6 +124,7 @@ class MigrationPlan:
     dev_files: tuple[str, ...] = ()
     constraint_files: tuple[str, ...] = ()
     dockerfile_facts: tuple[DockerfileFacts, ...] = field(default=(), repr=False)
+    dev_target: DevTarget = DEV_GROUP
 
     def diff(self) -> str:
         """The unified diff of every file the plan writes or deletes (uv.lock included)."""
@@ -157,9 +159,11 @@ def plan_migration(
     freeze_choice: Iterable[str] | None = None,
     progress: Callable[[str], None] | None = None,
     keep_pins: bool = True,
+    dev_target: DevTarget | None = None,
 ) -> MigrationPlan:
     """Plan the whole migration of the project at root; nothing under root is written.
 
+    dev_target: where dev requirements go (default `[dependency-groups].dev`).
     keep_pins=False allows upgrades: the freeze pins are not used while locking, and the drift
     table shows where the lock moved away from them (no R3 for drift then).
 
@@ -175,7 +179,7 @@ def plan_migration(
     refuse_enclosing_workspace(root)
     image_uv = _checked_uv_version(uv_version) if uv_version else local_uv_version(env)
     report("Reading the Dockerfiles and requirements files")
-    inputs = _detect(root, python, freeze_choice)
+    inputs = _detect(root, python, freeze_choice, dev_target or DEV_GROUP)
     rewrites = _rewrite_dockerfiles(inputs, image_uv, project_env)
     report("Locking with uv in a scratch directory")
     locked = _lock_without_drift(root, inputs.requirements, env, keep_pins)
@@ -201,6 +205,7 @@ def plan_migration(
         dev_files=tuple(inputs.requirements.dev_files),
         constraint_files=tuple(inputs.requirements.constraint_files),
         dockerfile_facts=inputs.facts,
+        dev_target=inputs.requirements.dev_target,
     )
     report("Validating the plan")
     _validate_plan(plan)
@@ -263,7 +268,9 @@ def undo_migration(root: Path) -> AppliedChange | None:
 # -- detection ----------------------------------------------------------------------------------
 
 
-def _detect(root: Path, python: str | None, freeze_choice: Iterable[str] | None) -> _Inputs:
+def _detect(
+    root: Path, python: str | None, freeze_choice: Iterable[str] | None, dev_target: DevTarget
+) -> _Inputs:
     facts = tuple(inspect_dockerfile(root, rel) for rel in find_dockerfiles(root))
     has_pip_step = any(f.pip_steps for f in facts)
     if not has_pip_step and not find_requirement_files(root):
@@ -286,6 +293,7 @@ def _detect(root: Path, python: str | None, freeze_choice: Iterable[str] | None)
             InlineRequirement(text, source) for f in facts for text, source in f.inline_requirements
         ),
         pip_env_options=_union((*f.pip_env_options, *f.pip_cli_options) for f in facts),
+        dev_target=dev_target,
         pip_upgrades=tuple(
             InlineRequirement(step.text, f"{f.path}:{step.line}")
             for f in facts
@@ -321,6 +329,8 @@ def _rewrite_dockerfiles(
             _with_self_installs(facts, dict(requirements.self_install_files)),
             uv_version=image_uv,
             has_dev_group=requirements.has_dev_group,
+            dev_exclude=requirements.dev_target.exclude_flags,
+            dev_include=requirements.dev_target.include_flags,
             dev_files=tuple(requirements.dev_files),
             project_env=project_env,
         )

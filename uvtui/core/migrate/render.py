@@ -16,8 +16,8 @@ from tomlkit import TOMLDocument
 from tomlkit.items import AoT, Array, Table
 
 from uvtui.core.findings import MigrationRefused
+from uvtui.core.migrate.dev_target import DEV_GROUP, DevTarget
 from uvtui.core.migrate.mapping import (
-    DEV_TARGET,
     MAIN_TARGET,
     MappedDependency,
     RequirementMapper,
@@ -118,14 +118,18 @@ def _nested(document: TOMLDocument, *keys: str, header: bool = True) -> Table:
 
 
 def render_pyproject(
-    old_text: str, mapper: RequirementMapper, project_name: str, requires_python: str | None
+    old_text: str,
+    mapper: RequirementMapper,
+    project_name: str,
+    requires_python: str | None,
+    dev_target: DevTarget = DEV_GROUP,
 ) -> str:
     """OLD_TEXT (may be empty) with the mapped dependencies, sources, indexes and settings."""
     document = tomlkit.parse(old_text)
     appendix = tomlkit.document()
     head = tomlkit.document() if _project_goes_first(document) else appendix
     _render_project(document, head, mapper, project_name, requires_python)
-    _render_dev_group(document, appendix, mapper)
+    _render_dev_group(document, appendix, mapper, dev_target)
     _render_tool_uv(document, appendix, mapper)
     text = tomlkit.dumps(document)
     if head is not appendix:
@@ -184,19 +188,20 @@ def _render_project(
 
 
 def _render_dev_group(
-    document: TOMLDocument, appendix: TOMLDocument, mapper: RequirementMapper
+    document: TOMLDocument, appendix: TOMLDocument, mapper: RequirementMapper, target: DevTarget
 ) -> None:
     if not mapper.groups["dev"]:
         return
-    existing = _real_table(document, "dependency-groups")
+    existing = _real_table(document, *target.table)
     groups = existing if existing is not None else {}
-    entries = _new_entries(list(groups.get("dev", [])), mapper.groups["dev"], DEV_TARGET)
-    if "dev" in groups:
-        _append_to_array(groups["dev"], entries)
+    name = target.name
+    entries = _new_entries(list(groups.get(name, [])), mapper.groups["dev"], target.label)
+    if name in groups:
+        _append_to_array(groups[name], entries)
     elif existing is not None:
-        _insert_keys(existing, [("dev", _multiline_array(entries))])
+        _insert_keys(existing, [(name, _multiline_array(entries))])
     elif entries:
-        _nested(appendix, "dependency-groups")["dev"] = _multiline_array(entries)
+        _nested(appendix, *target.table)[name] = _multiline_array(entries)
 
 
 def _render_tool_uv(

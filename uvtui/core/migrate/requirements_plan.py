@@ -21,6 +21,7 @@ from tomlkit.exceptions import TOMLKitError
 
 from uvtui.core.findings import Finding, Level, MigrationRefused
 from uvtui.core.index.names import index_name_for
+from uvtui.core.migrate.dev_target import DEV_GROUP, DevTarget
 from uvtui.core.migrate.image_pip_inputs import (
     ImagePipInput,
     InlineRequirement,
@@ -88,6 +89,13 @@ class RequirementsPlan:
     # Files whose pip install (directly or through -r) installs the project itself (`-e .`),
     # with whether that install was editable.
     self_install_files: tuple[tuple[str, bool], ...] = ()
+    dev_target: DevTarget = DEV_GROUP
+
+
+def _table(document: dict, keys: tuple[str, ...]) -> dict:
+    for key in keys:
+        document = document.get(key, {})
+    return document
 
 
 # Folders holding packages that are not the app itself.
@@ -130,6 +138,7 @@ def plan_requirements(
     inline_requirements: Iterable[InlineRequirement] = (),
     pip_env_options: Iterable[tuple[str, str, str]] = (),
     pip_upgrades: Iterable[InlineRequirement] = (),
+    dev_target: DevTarget = DEV_GROUP,
     project_name: str | None = None,
     fallback_python: str | None = None,
     freeze_choice: Iterable[str] | None = None,
@@ -146,6 +155,7 @@ def plan_requirements(
     --find-links); `$NAME` in values counts as an environment variable.
     pip_upgrades: the image's `pip install --upgrade pip setuptools wheel` commands, dropped
     (uv does not use pip); each gets a coverage line saying so.
+    dev_target: where dev requirements go ([dependency-groups].dev unless chosen otherwise).
     fallback_python: the user's --python (after .python-version and runtime.txt).
     freeze_choice: the freeze file(s) the user picked when a group had several.
     Raises MigrationRefused (R2-R6) when the migration cannot be done safely.
@@ -178,7 +188,7 @@ def plan_requirements(
         set(freeze_choice) if freeze_choice is not None else None,
         findings,
     )
-    mapper = RequirementMapper(root, graph)
+    mapper = RequirementMapper(root, graph, dev_target.label)
     mapper.findings.extend(findings)
     mapper.freeze_files = set(freeze_groups)
     mapper.options.taken_names = _existing_index_names(document)
@@ -187,7 +197,7 @@ def plan_requirements(
     )
 
     new_text = render_pyproject(
-        old_text, mapper, _project_name(root, project_name), requires_python
+        old_text, mapper, _project_name(root, project_name), requires_python, dev_target
     )
     new_document = tomllib.loads(new_text)
     if USERINFO_RE.search(new_text):
@@ -201,7 +211,8 @@ def plan_requirements(
         dev_files=tuple(mapped.dev_files),
         freeze_file=(main_freeze or dev_freeze or [None])[0],
         freeze_pins=tuple(mapper.pins),
-        has_dev_group=bool(new_document.get("dependency-groups", {}).get("dev")),
+        has_dev_group=bool(_table(new_document, dev_target.table).get(dev_target.name)),
+        dev_target=dev_target,
         coverage=_coverage(graph, mapper, mapped.image_inputs, pip_upgrades),
         findings=tuple(located(finding) for finding in mapper.findings),
         credential_env_vars=tuple(mapper.options.credential_vars),
