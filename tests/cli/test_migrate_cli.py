@@ -306,3 +306,21 @@ def test_dev_requirements_option_picks_an_extra_or_a_group(tmp_path: Path, env: 
     assert bad.returncode == 2 and "not a valid group or extra name" in bad.stderr
     both = migrate(env, root, "--diff", "--dev-group", "a", "--dev-extra", "b")
     assert both.returncode == 2
+
+
+def test_python_option_takes_an_interpreter_path(tmp_path: Path, env: dict) -> None:
+    files = {
+        "requirements.txt": "demo-a==1.1\n",
+        "Dockerfile": "FROM python:3.99-slim\nRUN pip install -r requirements.txt\n",
+    }
+    root = write_tree(tmp_path / "app", files)
+    missing = migrate(env, root, "--diff")
+    assert missing.returncode == 1
+    assert "uv python install 3.99" in missing.stderr and "Traceback" not in missing.stderr
+    outside = migrate(env, root, "--diff", "--python", sys.executable)
+    assert outside.returncode == 1 and "outside requires-python >=3.99" in outside.stderr
+    (root / ".python-version").write_text(f"{PYTHON}\n")
+    (root / "Dockerfile").unlink()
+    given = migrate(env, root, "--diff", "--python", sys.executable)
+    assert given.returncode == 0, given.stderr
+    assert "I-LOCK-PYTHON" in given.stdout and f"--python: {sys.executable}" in given.stdout

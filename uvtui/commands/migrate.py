@@ -62,7 +62,10 @@ def add_parser(commands: CommandRegistry) -> None:
         "--uv-version", type=_full_version, metavar="X.Y.Z", help="uv version for the image"
     )
     parser.add_argument(
-        "--python", type=_python_version, metavar="X.Y", help="Python when none is detected"
+        "--python",
+        type=_python_version,
+        metavar="X.Y|PATH",
+        help="Python version when none is detected, or the interpreter to lock with",
     )
     parser.add_argument(
         "--project-env",
@@ -109,9 +112,18 @@ def _dev_name(value: str) -> str:
 
 
 def _python_version(value: str) -> str:
-    if not re.fullmatch(r"\d+\.\d+", value):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a Python version like 3.12")
+    if not re.fullmatch(r"\d+\.\d+", value) and not Path(value).is_file():
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is neither a Python version like 3.12 nor an interpreter's path"
+        )
     return value
+
+
+def _python_options(value: str | None) -> tuple[str | None, str | None]:
+    """--python as (X.Y version, interpreter path)."""
+    if value is None or re.fullmatch(r"\d+\.\d+", value):
+        return value, None
+    return None, value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -135,7 +147,8 @@ def run(args: argparse.Namespace) -> int:
         plan = plan_migration(
             root,
             uv_version=args.uv_version,
-            python=args.python,
+            python=_python_options(args.python)[0],
+            python_path=_python_options(args.python)[1],
             project_env=args.project_env,
             remove_requirements=args.remove_requirements,
             dev_target=_dev_target(args),
@@ -211,7 +224,8 @@ def _wizard(args: argparse.Namespace) -> int:
         project_env=args.project_env,
         uv_version=args.uv_version,
         remove_requirements=args.remove_requirements,
-        python=args.python,
+        python=_python_options(args.python)[0],
+        python_path=_python_options(args.python)[1],
         dev_target=_dev_target(args),
     )
     return run_wizard(args.project, choices)

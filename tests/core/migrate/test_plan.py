@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 import tomllib
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from uvtui.core.changes import BACKUP_DIR, latest_backup
 from uvtui.core.findings import MigrationRefused
 from uvtui.core.migrate.companions import UV_INSTALL_SCRIPT
 from uvtui.core.migrate.dev_target import DevTarget
+from uvtui.core.migrate.interpreter import installed_pythons
 from uvtui.core.migrate.plan import (
     DriftRow,
     MigrationPlan,
@@ -521,3 +523,63 @@ def test_dev_requirements_go_to_the_chosen_group_or_extra(
     assert f"then bin/uv-install{include} --inexact; fi" in dockerfile
     locked = locked_versions(result.change_plan.change_for("uv.lock").new)
     assert locked["demo-c"] == ["1.1"]
+
+
+def python_of_another_minor() -> str | None:
+    """An installed interpreter of a later minor than the tests' (pyenv, asdf, /usr/bin)."""
+    major, minor = (int(part) for part in PYTHON.split("."))
+    for later in range(minor + 1, minor + 4):
+        for path, _ in installed_pythons(f"{major}.{later}", os.environ):
+            return path
+    return None
+
+
+def test_no_local_python_of_the_image_offers_install_or_path(tmp_path: Path, env: dict) -> None:
+    """Issue shape 3: a clear refusal instead of uv's download or DNS error; nothing written."""
+    root = write_tree(
+        tmp_path / "app",
+        {
+            "requirements.txt": "demo-a==1.1\n",
+            "Dockerfile": "FROM python:3.99-slim\nRUN pip install -r requirements.txt\n",
+        },
+    )
+    before = tree_state(root)
+    with pytest.raises(MigrationRefused) as refused:
+        plan(root, env)
+    assert refused.value.code == "R6"
+    assert "uv python install 3.99" in refused.value.message
+    assert "--python PATH" in refused.value.message
+    assert tree_state(root) == before
+
+
+def test_the_image_minor_is_found_where_pyenv_keeps_it_and_the_lock_is_the_same(
+    tmp_path: Path, env: dict
+) -> None:
+    """uv cannot see this interpreter (no PATH, no managed Pythons): the pyenv folder has it."""
+    root = write_tree(
+        tmp_path / "app",
+        {"requirements.txt": "demo-b==1.0\n", ".python-version": f"{PYTHON}\n"},
+    )
+    usual = plan(root, env)
+    pyenv = tmp_path / "pyenv" / "versions" / f"{PYTHON}.99" / "bin"
+    pyenv.mkdir(parents=True)
+    (pyenv / f"python{PYTHON}").symlink_to(os.path.realpath(sys._base_executable))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    hidden = {
+        **env,
+        "PATH": str(empty),
+        "UV_PYTHON_INSTALL_DIR": str(empty),
+        "PYENV_ROOT": str(tmp_path / "pyenv"),
+        "UV_PYTHON_DOWNLOADS": "never",
+    }
+    found = plan(root, hidden)
+    assert found.lock_python == str(pyenv / f"python{PYTHON}")
+    explained = [f.message for f in found.findings if f.code == "I-LOCK-PYTHON"]
+    assert len(explained) == 1 and "pyenv" in explained[0] and f"image's {PYTHON}" in explained[0]
+    lock = found.change_plan.change_for("uv.lock").new
+    assert lock == usual.change_plan.change_for("uv.lock").new
+    other = python_of_another_minor()
+    if other is not None:  # a newer interpreter makes the same universal lock
+        again = plan(root, env, python_path=other)
+        assert again.change_plan.change_for("uv.lock").new == lock

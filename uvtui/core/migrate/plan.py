@@ -45,6 +45,7 @@ from uvtui.core.errors import UvtuiError
 from uvtui.core.findings import Finding, Level, MigrationRefused
 from uvtui.core.migrate.companions import UV_INSTALL_SCRIPT, find_pip_callers, plan_dockerignore
 from uvtui.core.migrate.dev_target import DEV_GROUP, DevTarget
+from uvtui.core.migrate.interpreter import find_lock_python
 from uvtui.core.migrate.preconditions import refuse_enclosing_workspace
 from uvtui.core.migrate.requirements import (
     decode_requirements,
@@ -125,6 +126,7 @@ class MigrationPlan:
     constraint_files: tuple[str, ...] = ()
     dockerfile_facts: tuple[DockerfileFacts, ...] = field(default=(), repr=False)
     dev_target: DevTarget = DEV_GROUP
+    lock_python: str | None = None  # the interpreter uv locked with (apply checks with it too)
 
     def diff(self) -> str:
         """The unified diff of every file the plan writes or deletes (uv.lock included)."""
@@ -160,10 +162,12 @@ def plan_migration(
     progress: Callable[[str], None] | None = None,
     keep_pins: bool = True,
     dev_target: DevTarget | None = None,
+    python_path: str | None = None,
 ) -> MigrationPlan:
     """Plan the whole migration of the project at root; nothing under root is written.
 
     dev_target: where dev requirements go (default `[dependency-groups].dev`).
+    python_path: the interpreter uv locks with (else one of the image's minor is looked for).
     keep_pins=False allows upgrades: the freeze pins are not used while locking, and the drift
     table shows where the lock moved away from them (no R3 for drift then).
 
@@ -181,10 +185,19 @@ def plan_migration(
     report("Reading the Dockerfiles and requirements files")
     inputs = _detect(root, python, freeze_choice, dev_target or DEV_GROUP)
     rewrites = _rewrite_dockerfiles(inputs, image_uv, project_env)
+    lock_python = find_lock_python(
+        inputs.python_version,
+        _requires_python(inputs.requirements.pyproject_text),
+        given=python_path,
+        env=env,
+    )
     report("Locking with uv in a scratch directory")
-    locked = _lock_without_drift(root, inputs.requirements, env, keep_pins)
+    locked = _lock_without_drift(root, inputs.requirements, env, keep_pins, lock_python.path)
     changes = _file_changes(root, inputs, rewrites, locked, remove_requirements)
     findings = _collect_findings(inputs, rewrites, locked, image_uv, env, root)
+    findings.append(
+        Finding("I-LOCK-PYTHON", lock_python.explain(inputs.python_version), Level.INFO)
+    )
     plan = MigrationPlan(
         root=root,
         change_plan=ChangePlan(root, tuple(changes), tuple(findings)),
@@ -206,6 +219,7 @@ def plan_migration(
         constraint_files=tuple(inputs.requirements.constraint_files),
         dockerfile_facts=inputs.facts,
         dev_target=inputs.requirements.dev_target,
+        lock_python=lock_python.path,
     )
     report("Validating the plan")
     _validate_plan(plan)
@@ -367,7 +381,11 @@ class _Locked:
 
 
 def _lock_without_drift(
-    root: Path, requirements: RequirementsPlan, env: Mapping[str, str] | None, keep_pins: bool
+    root: Path,
+    requirements: RequirementsPlan,
+    env: Mapping[str, str] | None,
+    keep_pins: bool,
+    python: str,
 ) -> _Locked:
     pyproject_text = requirements.pyproject_text
     pins = tuple(requirements.freeze_pins) if keep_pins else ()
@@ -375,13 +393,13 @@ def _lock_without_drift(
     with tempfile.TemporaryDirectory(prefix="uvtui-migrate-") as temp:
         scratch = _make_scratch(root, Path(temp), requirements)
         try:
-            _lock(scratch, _with_pins(pyproject_text, pins), env)
+            _lock(scratch, _with_pins(pyproject_text, pins), env, python)
         except _ResolutionFailed as first:
             narrowed = _narrowed(pyproject_text)
             if narrowed is None:
                 raise _lock_refusal(first) from None
             try:
-                _lock(scratch, _with_pins(narrowed, pins), env)
+                _lock(scratch, _with_pins(narrowed, pins), env, python)
             except _ResolutionFailed as second:
                 raise _lock_refusal(second) from None
             pyproject_text = narrowed
@@ -394,10 +412,10 @@ def _lock_without_drift(
                 )
             )
         try:
-            _lock(scratch, pyproject_text, env)
+            _lock(scratch, pyproject_text, env, python)
         except _ResolutionFailed as unpinned:
             raise _lock_refusal(unpinned) from None
-        _run_lock(scratch, ["lock", "--check"], env)
+        _run_lock(scratch, ["lock", "--check", "--python", python], env)
         lock_bytes = (scratch / "uv.lock").read_bytes()
     drift = drift_table(requirements.freeze_pins, lock_bytes)
     findings += _drift_findings(requirements.freeze_pins, drift, requirements.freeze_file)
@@ -486,10 +504,10 @@ def _narrowed(pyproject_text: str) -> str | None:
     return tomlkit.dumps(document)
 
 
-def _lock(scratch: Path, pyproject_text: str, env: Mapping[str, str] | None) -> None:
+def _lock(scratch: Path, pyproject_text: str, env: Mapping[str, str] | None, python: str) -> None:
     (scratch / "pyproject.toml").write_text(pyproject_text, encoding="utf-8", newline="")
     try:
-        _run_lock(scratch, ["lock"], env)
+        _run_lock(scratch, ["lock", "--python", python], env)
     except UvFailed as error:
         if "No solution found" in error.stderr:
             raise _ResolutionFailed(error) from None
@@ -743,7 +761,8 @@ def _validate_written(plan: MigrationPlan) -> None:
     problems = _static_problems(plan, written)
     if not problems:
         try:
-            _run_lock(plan.root, ["lock", "--check"], plan.env)
+            python = ["--python", plan.lock_python] if plan.lock_python else []
+            _run_lock(plan.root, ["lock", "--check", *python], plan.env)
         except UvFailed as error:
             problems.append(f"V1: `uv lock --check` fails in {plan.root}:\n{error.stderr_tail}")
     if problems:

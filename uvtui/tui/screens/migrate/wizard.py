@@ -73,6 +73,7 @@ class Choices:
     uv_version: str | None = None
     remove_requirements: bool = False
     python: str | None = None  # only used when no Python version is detected
+    python_path: str | None = None  # the interpreter to lock with (else the image's minor)
     freeze_choice: tuple[str, ...] | None = None  # picked when several freeze files were found
     dev_target: DevTarget | None = None  # where dev requirements go; None: [dependency-groups].dev
 
@@ -177,6 +178,7 @@ class MigrateScreen(Screen[bool]):
                 self.root,
                 uv_version=choices.uv_version,
                 python=choices.python,
+                python_path=choices.python_path,
                 freeze_choice=choices.freeze_choice,
                 project_env=choices.project_env,
                 remove_requirements=choices.remove_requirements,
@@ -298,6 +300,7 @@ class MigrateScreen(Screen[bool]):
             uv_version=initial.uv_version if uv_value in {"", default_uv} else uv_value,
             remove_requirements=self.query_one("#remove-reqs", Checkbox).value,
             python=initial.python,
+            python_path=initial.python_path,
             freeze_choice=self.choices.freeze_choice,
             dev_target=self._read_dev_target(),
         )
