@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import stat
@@ -21,7 +22,7 @@ from tests.support.migration_trees import (
     tree_state,
     write_tree,
 )
-from uvtui.core.changes import BACKUP_DIR, latest_backup
+from uvtui.core.changes import BACKUP_DIR, ChangePlan, latest_backup
 from uvtui.core.findings import MigrationRefused
 from uvtui.core.migrate.companions import UV_INSTALL_SCRIPT
 from uvtui.core.migrate.dev_target import DevTarget
@@ -583,3 +584,58 @@ def test_the_image_minor_is_found_where_pyenv_keeps_it_and_the_lock_is_the_same(
     if other is not None:  # a newer interpreter makes the same universal lock
         again = plan(root, env, python_path=other)
         assert again.change_plan.change_for("uv.lock").new == lock
+
+
+def test_shortcuts_calling_pip_become_planned_byte_minimal_changes(
+    tmp_path: Path, env: dict
+) -> None:
+    """Issue point 6: run script, Makefile, compose command and CI step, in the same review."""
+    root = seed(tmp_path / "app")
+    write_tree(
+        root,
+        {
+            "requirements-dev.txt": "-r requirements.txt\ndemo-c==1.1\n",
+            "run": "#!/usr/bin/env bash\nfunction deps:install {\n  cmd bin/pip3-install\n}\n",
+            "Makefile": (
+                "deps:\r\n\tpip3 install --user -r requirements-dev.txt  # all of it\r\n"
+                "lint:\r\n\tpip install black && black .\r\n"
+            ),
+            "compose.yaml": (
+                'services:\n  web:\n    build: .\n    command: sh -c "pip install -r '
+                'requirements-dev.txt && gunicorn app:app"\n'
+            ),
+            ".github/workflows/ci.yml": (
+                "jobs:\n  test:\n    steps:\n      - run: python -m pip install -r "
+                "requirements.txt\n      - run: pytest\n"
+            ),
+        },
+    )
+    before = tree_state(root)
+    result = plan(root, env)
+    changed = {c.path: c for c in result.change_plan.changes}
+    assert changed["run"].new.decode() == (
+        "#!/usr/bin/env bash\nfunction deps:install {\n  cmd bin/uv-install --no-dev\n}\n"
+    )
+    assert changed["Makefile"].new.decode() == (
+        "deps:\r\n\tbin/uv-install  # all of it\r\nlint:\r\n\tpip install black && black .\r\n"
+    )
+    assert (
+        changed["compose.yaml"]
+        .new.decode()
+        .endswith('command: sh -c "bin/uv-install && gunicorn app:app"\n')
+    )
+    assert changed[".github/workflows/ci.yml"].new.decode() == (
+        "jobs:\n  test:\n    steps:\n      - run: uv sync --locked --no-dev\n      - run: pytest\n"
+    )
+    rewritten = {f.location for f in result.findings if f.code == "I-PIP-CALLER"}
+    assert rewritten == {"run:3", "Makefile:2", "compose.yaml:4", ".github/workflows/ci.yml:4"}
+    suggestions = {f.location for f in result.findings if f.code == "S-PIP-CALLER"}
+    assert "Makefile:4" in suggestions and "run:3" not in suggestions
+    assert tree_state(root) == before
+    # deselecting a caller writes everything else
+    kept = tuple(c for c in result.change_plan.changes if c.path != "compose.yaml")
+    apply_migration(
+        dataclasses.replace(result, change_plan=ChangePlan(root, kept, result.change_plan.findings))
+    )
+    assert (root / "compose.yaml").read_bytes() == before["compose.yaml"][0]
+    assert (root / "run").read_bytes() == changed["run"].new

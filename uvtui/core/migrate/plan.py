@@ -43,6 +43,7 @@ from uvtui.core.dockerfile.migration import (
 )
 from uvtui.core.errors import UvtuiError
 from uvtui.core.findings import Finding, Level, MigrationRefused
+from uvtui.core.migrate.callers import InstallCommands, plan_caller_rewrites
 from uvtui.core.migrate.companions import UV_INSTALL_SCRIPT, find_pip_callers, plan_dockerignore
 from uvtui.core.migrate.dev_target import DEV_GROUP, DevTarget
 from uvtui.core.migrate.interpreter import find_lock_python
@@ -193,8 +194,16 @@ def plan_migration(
     )
     report("Locking with uv in a scratch directory")
     locked = _lock_without_drift(root, inputs.requirements, env, keep_pins, lock_python.path)
+    callers, caller_findings = plan_caller_rewrites(root, _install_commands(inputs, rewrites))
     changes = _file_changes(root, inputs, rewrites, locked, remove_requirements)
-    findings = _collect_findings(inputs, rewrites, locked, image_uv, env, root)
+    changes += [_change(root, c.path, c.new_text.encode("utf-8")) for c in callers]
+    rewritten = {(c.path, line) for c in callers for line in c.lines}
+    findings = [
+        f
+        for f in _collect_findings(inputs, rewrites, locked, image_uv, env, root)
+        if not (f.code == "S-PIP-CALLER" and (f.path, f.line) in rewritten)
+    ]
+    findings += caller_findings
     findings.append(
         Finding("I-LOCK-PYTHON", lock_python.explain(inputs.python_version), Level.INFO)
     )
@@ -366,6 +375,29 @@ def _with_self_installs(facts: DockerfileFacts, self_installs: dict[str, bool]) 
         for step in facts.pip_steps
     )
     return replace(facts, pip_steps=steps)
+
+
+def _install_commands(inputs: _Inputs, rewrites: Sequence[DockerfileRewrite]) -> InstallCommands:
+    """The uv commands that replace pip in the user's shortcuts (run script, CI, ...)."""
+    target = inputs.requirements.dev_target
+    has_dev = inputs.requirements.has_dev_group
+    ci_main = " ".join(["uv sync --locked", *(target.exclude_flags if has_dev else ())])
+    ci_dev = " ".join(["uv sync --locked", *target.include_flags])
+    container_main, container_dev = ci_main, ci_dev
+    if rewrites:
+        flags = rewrites[0].install_flags
+        inexact = ["--inexact"] if "--inexact" in flags else []
+        container_main = " ".join([UV_INSTALL_PATH, *flags])
+        container_dev = " ".join([UV_INSTALL_PATH, *target.include_flags, *inexact])
+    scripts = {step.via_script for f in inputs.facts for step in f.pip_steps if step.via_script}
+    return InstallCommands(
+        container_main,
+        container_dev,
+        ci_main,
+        ci_dev,
+        frozenset(inputs.requirements.dev_files),
+        tuple(sorted(scripts)),
+    )
 
 
 # -- locking without drift (§3.3) -----------------------------------------------------------------
