@@ -6,12 +6,12 @@ import dataclasses
 import json
 import os
 import stat
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from tests.support.interpreters import pyenv_only_env
 from tests.support.local_index import Dist, LocalIndex
 from tests.support.migration_trees import (
     PYTHON,
@@ -562,20 +562,9 @@ def test_the_image_minor_is_found_where_pyenv_keeps_it_and_the_lock_is_the_same(
         {"requirements.txt": "demo-b==1.0\n", ".python-version": f"{PYTHON}\n"},
     )
     usual = plan(root, env)
-    pyenv = tmp_path / "pyenv" / "versions" / f"{PYTHON}.99" / "bin"
-    pyenv.mkdir(parents=True)
-    (pyenv / f"python{PYTHON}").symlink_to(os.path.realpath(sys._base_executable))
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    hidden = {
-        **env,
-        "PATH": str(empty),
-        "UV_PYTHON_INSTALL_DIR": str(empty),
-        "PYENV_ROOT": str(tmp_path / "pyenv"),
-        "UV_PYTHON_DOWNLOADS": "never",
-    }
+    hidden, python = pyenv_only_env(env, tmp_path)
     found = plan(root, hidden)
-    assert found.lock_python == str(pyenv / f"python{PYTHON}")
+    assert found.lock_python == str(python)
     explained = [f.message for f in found.findings if f.code == "I-LOCK-PYTHON"]
     assert len(explained) == 1 and "pyenv" in explained[0] and f"image's {PYTHON}" in explained[0]
     lock = found.change_plan.change_for("uv.lock").new
