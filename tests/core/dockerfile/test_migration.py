@@ -64,7 +64,7 @@ def test_seed_layout_gives_exactly_the_article_diff() -> None:
     ]
     assert added == [
         "ENV UV_COMPILE_BYTECODE=1 \\\n",
-        "  UV_LINK_MODE=copy \\\n",
+        "  UV_LINK_MODE=hardlink \\\n",
         '  UV_PROJECT_ENVIRONMENT="/home/python/.local" \\\n',
         "  UV_PYTHON_DOWNLOADS=never \\\n",
         "  UV_NO_CACHE=1\n",

@@ -402,7 +402,7 @@ def test_named_pip_installs_around_the_requirements_copy_collapse_into_one_uv_st
         f"FROM python:{PYTHON}-slim-bookworm\n"
         "WORKDIR /app\n"
         "ENV UV_COMPILE_BYTECODE=1 \\\n"
-        "  UV_LINK_MODE=copy \\\n"
+        "  UV_LINK_MODE=hardlink \\\n"
         '  UV_PROJECT_ENVIRONMENT="/usr/local" \\\n'
         "  UV_PYTHON_DOWNLOADS=never \\\n"
         "  UV_NO_CACHE=1\n"
