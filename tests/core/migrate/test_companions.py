@@ -12,7 +12,7 @@ from uvtui.core.migrate.companions import (
     plan_dockerignore,
 )
 
-SPEC = Path(__file__).parents[2] / "docs" / "migration.md"
+SPEC = Path(__file__).parents[3] / "docs" / "migration.md"
 # The script as the spec shows it (§5.1), the one code block after its heading.
 SPEC_SCRIPT = (
     SPEC.read_text(encoding="utf-8").split("### 5.1", 1)[1].split("```bash\n", 1)[1].split("```")[0]
