@@ -895,3 +895,12 @@ def test_path_with_extras_and_url_credentials(tmp_path: Path) -> None:
     }
     assert result.coverage[1].code == "W-URL-CRED"
     assert_no_secret(result, ["hunter2", "deploy"])
+
+
+def test_pip_compile_output_of_a_missing_pyproject_is_migrated_as_direct(tmp_path: Path) -> None:
+    root = tree(
+        tmp_path, {"requirements.txt": PIP_COMPILE_FROM_PYPROJECT.replace("-e file:.\n", "")}
+    )
+    result = plan(root)
+    assert result.freeze_file is None
+    assert parsed(result)["project"]["dependencies"] == ["attrs==23.1.0"]

@@ -108,18 +108,18 @@ def _compiled_output(root: Path, rel: str) -> bool:
 
 
 def compiled_from_project(root: Path, rel: str) -> bool:
-    """A pip-compile (or `uv pip compile`) output made from pyproject.toml/setup.cfg/setup.py.
+    """A pip-compile (or `uv pip compile`) output made from the project's pyproject.toml.
 
     Its direct requirements are the project's own: the file is only the freeze file.
     """
-    if not _compiled_output(root, rel):
+    if not _compiled_output(root, rel) or not (root / "pyproject.toml").is_file():
         return False
     commands = [
         line.lstrip("#").split()
         for line in _header(root, rel).splitlines()
         if "pip-compile" in line or "pip compile" in line
     ]
-    sources = {"pyproject.toml", "setup.cfg", "setup.py"}
+    sources = {"pyproject.toml"}
     return any(posixpath.basename(word) in sources for words in commands for word in words)
 
 
