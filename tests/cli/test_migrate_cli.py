@@ -15,6 +15,7 @@ from tests.support.docker import PYTHON_IMAGE, docker_client, require_image
 from tests.support.local_index import LocalIndex
 from tests.support.migration_trees import (
     PYTHON,
+    enclosing_uv_settings,
     enclosing_workspace,
     seed,
     tree_state,
@@ -185,13 +186,22 @@ def test_refusals_exit_1_and_write_nothing(
 
 
 def test_validation_failing_in_place_restores_and_exits_3(tmp_path: Path, env: dict) -> None:
-    root = enclosing_workspace(tmp_path / "monorepo")
+    root = enclosing_uv_settings(tmp_path / "monorepo")
     before = tree_state(root)
     result = migrate(env, root, "--write", "--yes")
     assert result.returncode == 3, result.stderr
     assert "every file was" in result.stderr
     assert "restored" in result.stderr
     assert tree_state(root, skip_backups=True) == before
+
+
+def test_enclosing_workspace_is_refused_before_writing(tmp_path: Path, env: dict) -> None:
+    root = enclosing_workspace(tmp_path / "monorepo")
+    before = tree_state(tmp_path)
+    result = migrate(env, root, "--write", "--yes")
+    assert result.returncode == 1, result.stderr
+    assert "uvtui: R8: " in result.stderr
+    assert tree_state(tmp_path) == before
 
 
 def test_credentials_stay_out_of_files_and_output(tmp_path: Path, env: dict) -> None:
@@ -276,3 +286,41 @@ def test_build_check_passes_before_writing(
     assert result.returncode == 0, result.stderr
     assert "Build check passed" in result.stdout
     assert (root / "uv.lock").is_file()
+
+
+def test_dev_requirements_option_picks_an_extra_or_a_group(tmp_path: Path, env: dict) -> None:
+    files = {
+        "requirements.txt": "demo-a==1.1\n",
+        "requirements-dev.txt": "-r requirements.txt\ndemo-c==1.1\n",
+        ".python-version": f"{PYTHON}\n",
+    }
+    root = write_tree(tmp_path / "app", files)
+    result = migrate(env, root, "--diff", "--dev-extra", "Tests")
+    assert result.returncode == 0, result.stderr
+    assert "+[project.optional-dependencies]\n+tests = [\n" in result.stdout
+    assert "[dependency-groups]" not in result.stdout
+    result = migrate(env, root, "--diff", "--dev-group", "lint")
+    assert result.returncode == 0, result.stderr
+    assert "+[dependency-groups]\n+lint = [\n" in result.stdout
+    bad = migrate(env, root, "--diff", "--dev-group=no!")
+    assert bad.returncode == 2 and "not a valid group or extra name" in bad.stderr
+    both = migrate(env, root, "--diff", "--dev-group", "a", "--dev-extra", "b")
+    assert both.returncode == 2
+
+
+def test_python_option_takes_an_interpreter_path(tmp_path: Path, env: dict) -> None:
+    files = {
+        "requirements.txt": "demo-a==1.1\n",
+        "Dockerfile": "FROM python:3.99-slim\nRUN pip install -r requirements.txt\n",
+    }
+    root = write_tree(tmp_path / "app", files)
+    missing = migrate(env, root, "--diff")
+    assert missing.returncode == 1
+    assert "uv python install 3.99" in missing.stderr and "Traceback" not in missing.stderr
+    outside = migrate(env, root, "--diff", "--python", sys.executable)
+    assert outside.returncode == 1 and "outside requires-python >=3.99" in outside.stderr
+    (root / ".python-version").write_text(f"{PYTHON}\n")
+    (root / "Dockerfile").unlink()
+    given = migrate(env, root, "--diff", "--python", sys.executable)
+    assert given.returncode == 0, given.stderr
+    assert "I-LOCK-PYTHON" in given.stdout and f"--python: {sys.executable}" in given.stdout

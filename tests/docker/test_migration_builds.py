@@ -19,12 +19,14 @@ from packaging.version import Version
 
 from tests.support.corpus_index import (
     OFFLINE_BUILD_ARGS,
+    PYENV_ONLY,
     UNBUILDABLE,
     corpus_catalogue,
     corpus_projects,
     offline_copy,
 )
 from tests.support.docker import PYTHON_IMAGE, TEST_LABEL, docker_client, require_image
+from tests.support.interpreters import pyenv_only_env
 from tests.support.local_index import LocalIndex, serve_local_index
 from uvtui.core.dockerfile.build_check import LABEL, BuildCheckResult, check_builds
 from uvtui.core.migrate.plan import apply_migration, plan_migration
@@ -57,7 +59,13 @@ def migrate_and_check(
     """Offline copy -> migrated copy (plan + apply) -> build check of the two."""
     original = offline_copy(name, workdir / "original", index.url)
     migrated = Path(shutil.copytree(original, workdir / "migrated", symlinks=True))
-    apply_migration(plan_migration(migrated, env=index.uv_env()))
+    env = index.uv_env()
+    if name in PYENV_ONLY:
+        env, python = pyenv_only_env(env, workdir / "interpreters")
+    plan = plan_migration(migrated, env=env)
+    if name in PYENV_ONLY:
+        assert plan.lock_python == str(python)
+    apply_migration(plan)
     result = check_builds(
         original,
         migrated,

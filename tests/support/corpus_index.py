@@ -27,7 +27,9 @@ UNBUILDABLE = {
 }
 # Projects whose Dockerfile also installs packages named inline (not from a requirements file):
 # the index goes into the image's pip configuration, `ENV PIP_INDEX_URL` (carried the same way).
-INDEX_FROM_ENV = frozenset({"django-several"})
+INDEX_FROM_ENV = frozenset({"django-several", "flask-named-pip"})
+# Projects migrated where uv itself sees no Python: the image's minor is in a pyenv folder.
+PYENV_ONLY = frozenset({"django-pyenv"})
 
 # Build args that keep a build offline: Docker passes the predefined proxy args to every RUN
 # without an ARG line, so anything but the local index (127.0.0.1) hits a closed port and fails

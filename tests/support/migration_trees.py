@@ -76,11 +76,18 @@ def seed(root: Path) -> Path:
 
 
 def enclosing_workspace(parent: Path) -> Path:
-    """The seed app as a member of an enclosing uv workspace (a monorepo the app sits in).
-
-    Locking in the scratch directory cannot see the workspace, so `uv lock --check` only fails
-    in place, after the files were written: the real way to reach exit code 3.
-    """
+    """The seed app as a member of an enclosing uv workspace (a monorepo the app sits in)."""
     parent.mkdir()
     (parent / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["app"]\n')
+    return seed(parent / "app")
+
+
+def enclosing_uv_settings(parent: Path) -> Path:
+    """The seed app below a uv.toml that no uv here satisfies (uv reads its parents' config).
+
+    Locking in the scratch directory cannot see it, so `uv lock --check` only fails in place,
+    after the files were written: the real way to reach exit code 3.
+    """
+    parent.mkdir()
+    (parent / "uv.toml").write_text('required-version = ">=99"\n')
     return seed(parent / "app")

@@ -321,3 +321,30 @@ async def test_a_failed_replan_keeps_the_plan_shown(tmp_path: Path, env: dict) -
         await pilot.press("enter")
         screen = await at_step(pilot, "preview")
         assert screen.plan is not None and screen.plan.uv_version == "0.13.8"
+
+
+async def test_dev_requirements_can_go_to_another_group_or_an_extra(
+    tmp_path: Path, env: dict
+) -> None:
+    files = {
+        "requirements.txt": "demo-a==1.1\n",
+        "requirements-dev.txt": "-r requirements.txt\ndemo-c==1.1\n",
+        ".python-version": f"{PYTHON}\n",
+    }
+    root = write_tree(tmp_path / "app", files)
+    async with MigrateApp(root, env=env).run_test(size=SIZE) as pilot:
+        await at_step(pilot, "found")
+        await pilot.press("enter")
+        screen = await at_step(pilot, "choices")
+        assert screen.query_one("#dev-name", Input).value == "dev"
+        assert screen.choices.dev_target is None
+        screen.query_one("#dev-name", Input).value = "tests"
+        screen.query_one("#dev-extra", Checkbox).value = True  # plans again at once
+        await pilot.pause()
+        await pilot.press("enter")
+        screen = await at_step(pilot, "preview")
+        assert screen.plan is not None
+        assert (screen.plan.dev_target.name, screen.plan.dev_target.extra) == ("tests", True)
+        pyproject = screen.plan.change_plan.change_for("pyproject.toml")
+        assert pyproject is not None
+        assert "[project.optional-dependencies]\ntests = [" in pyproject.new.decode()

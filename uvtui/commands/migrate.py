@@ -19,6 +19,7 @@ from uvtui.core.redact import redact
 
 if TYPE_CHECKING:
     from uvtui.cli import CommandRegistry
+    from uvtui.core.migrate.dev_target import DevTarget
     from uvtui.core.migrate.plan import MigrationPlan
 
 EXIT_OK = 0
@@ -61,12 +62,28 @@ def add_parser(commands: CommandRegistry) -> None:
         "--uv-version", type=_full_version, metavar="X.Y.Z", help="uv version for the image"
     )
     parser.add_argument(
-        "--python", type=_python_version, metavar="X.Y", help="Python when none is detected"
+        "--python",
+        type=_python_version,
+        metavar="X.Y|PATH",
+        help="Python version when none is detected, or the interpreter to lock with",
     )
     parser.add_argument(
         "--project-env",
         metavar="DIR",
         help="environment directory in the image (UV_PROJECT_ENVIRONMENT)",
+    )
+    dev = parser.add_mutually_exclusive_group()
+    dev.add_argument(
+        "--dev-group",
+        type=_dev_name,
+        metavar="NAME",
+        help="dependency group for the dev requirements (default: dev)",
+    )
+    dev.add_argument(
+        "--dev-extra",
+        type=_dev_name,
+        metavar="NAME",
+        help="put the dev requirements in [project.optional-dependencies].NAME instead",
     )
     parser.add_argument(
         "--remove-requirements",
@@ -84,10 +101,29 @@ def _full_version(value: str) -> str:
     return value
 
 
+def _dev_name(value: str) -> str:
+    from uvtui.core.errors import UvtuiError
+    from uvtui.core.migrate.dev_target import DevTarget
+
+    try:
+        return DevTarget(value).name
+    except UvtuiError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+
+
 def _python_version(value: str) -> str:
-    if not re.fullmatch(r"\d+\.\d+", value):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a Python version like 3.12")
+    if not re.fullmatch(r"\d+\.\d+", value) and not Path(value).is_file():
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is neither a Python version like 3.12 nor an interpreter's path"
+        )
     return value
+
+
+def _python_options(value: str | None) -> tuple[str | None, str | None]:
+    """--python as (X.Y version, interpreter path)."""
+    if value is None or re.fullmatch(r"\d+\.\d+", value):
+        return value, None
+    return None, value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -111,9 +147,11 @@ def run(args: argparse.Namespace) -> int:
         plan = plan_migration(
             root,
             uv_version=args.uv_version,
-            python=args.python,
+            python=_python_options(args.python)[0],
+            python_path=_python_options(args.python)[1],
             project_env=args.project_env,
             remove_requirements=args.remove_requirements,
+            dev_target=_dev_target(args),
             progress=progress_reporter(),
         )
         if args.json:
@@ -139,6 +177,15 @@ def run(args: argparse.Namespace) -> int:
         f"Undo: uvtui migrate {root} --undo"
     )
     return EXIT_OK
+
+
+def _dev_target(args: argparse.Namespace) -> DevTarget | None:
+    """--dev-group / --dev-extra; None keeps the default group `dev`."""
+    from uvtui.core.migrate.dev_target import DevTarget
+
+    if args.dev_extra:
+        return DevTarget(args.dev_extra, extra=True)
+    return DevTarget(args.dev_group) if args.dev_group else None
 
 
 def _build_check(plan: MigrationPlan) -> bool:
@@ -177,7 +224,9 @@ def _wizard(args: argparse.Namespace) -> int:
         project_env=args.project_env,
         uv_version=args.uv_version,
         remove_requirements=args.remove_requirements,
-        python=args.python,
+        python=_python_options(args.python)[0],
+        python_path=_python_options(args.python)[1],
+        dev_target=_dev_target(args),
     )
     return run_wizard(args.project, choices)
 

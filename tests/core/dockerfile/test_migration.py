@@ -63,18 +63,20 @@ def test_seed_layout_gives_exactly_the_article_diff() -> None:
         "RUN chmod 0755 bin/* && bin/pip3-install\n",
     ]
     assert added == [
-        f"COPY --from=ghcr.io/astral-sh/uv:{UV} /uv /uvx /usr/local/bin/\n",
         "ENV UV_COMPILE_BYTECODE=1 \\\n",
-        "  UV_LINK_MODE=copy \\\n",
+        "  UV_LINK_MODE=hardlink \\\n",
         '  UV_PROJECT_ENVIRONMENT="/home/python/.local" \\\n',
         "  UV_PYTHON_DOWNLOADS=never \\\n",
         "  UV_NO_CACHE=1\n",
         "COPY --chown=python:python pyproject.toml uv.lock* ./\n",
+        f"COPY --from=ghcr.io/astral-sh/uv:{UV} /uv /uvx /usr/local/bin/\n",
         "RUN chmod 0755 bin/* && bin/uv-install\n",
     ]
     lines = result.new_text.splitlines()
     assert lines[0] == "FROM python:3.13-slim-bookworm"
-    assert lines[1].startswith("COPY --from=ghcr.io/astral-sh/uv:")
+    # uv comes just before the layer that runs it, below the slow system layers
+    uv_line = lines.index(f"COPY --from=ghcr.io/astral-sh/uv:{UV} /uv /uvx /usr/local/bin/")
+    assert lines[uv_line + 1] == "RUN chmod 0755 bin/* && bin/uv-install"
     assert lines.index("USER python") < lines.index("ENV UV_COMPILE_BYTECODE=1 \\")
     assert result.install_flags == ()
     assert result.target == "/home/python/.local"
@@ -387,7 +389,7 @@ def test_bom_is_kept_and_pyproject_is_not_copied_twice(tmp_path: Path) -> None:
     facts = inspect_dockerfile(root, "Dockerfile")
     assert facts.text == text
     result = rewrite_dockerfile(facts, uv_version=UV, has_dev_group=False)
-    assert result.new_text.startswith("\ufeffFROM python:3.11-slim\nCOPY --from=")
+    assert result.new_text.startswith("\ufeffFROM python:3.11-slim\nWORKDIR /app\nENV ")
     assert "COPY --chmod=0644 pyproject.toml uv.lock* setup.cfg ./\n" in result.new_text
     assert "COPY bin/uv-install ./bin/uv-install\n" in result.new_text
     assert verify_dockerfile_rewrite(text, result.new_text) == []
@@ -513,3 +515,27 @@ def test_verify_rejects_a_changed_stage_handoff() -> None:
         "COPY --from=builder /opt/venv /opt/venv\n", "COPY --from=builder /opt/venv /venv\n"
     )
     assert any("non-pip instruction" in p for p in verify_dockerfile_rewrite(facts.text, moved))
+
+
+def test_uv_copy_comes_after_slow_system_layers_just_before_uv_runs(tmp_path: Path) -> None:
+    text = (
+        "FROM python:3.11-slim-bookworm\n"
+        "RUN apt-get update && apt-get install -y --no-install-recommends build-essential\n"
+        "RUN useradd --create-home app\n"
+        "WORKDIR /app\n"
+        "COPY requirements.txt ./\n"
+        "RUN apt-get install -y --no-install-recommends libpq-dev\n"
+        "RUN pip install --no-cache-dir -r requirements.txt\n"
+        "USER app\n"
+    )
+    root = write(tmp_path, text, files={"requirements.txt": "flask\n"})
+    facts = inspect_dockerfile(root, "Dockerfile")
+    result = rewrite_dockerfile(facts, uv_version=UV, has_dev_group=False)
+    lines = result.new_text.splitlines()
+    uv_line = lines.index(f"COPY --from=ghcr.io/astral-sh/uv:{UV} /uv /uvx /usr/local/bin/")
+    assert lines[uv_line - 1].startswith("RUN apt-get install -y --no-install-recommends libpq")
+    assert lines[uv_line + 1] == "RUN bin/uv-install --inexact"
+    assert verify_dockerfile_rewrite(facts.text, result.new_text) == []
+    # uv copied after the step that runs it is an O1 problem
+    late = result.new_text.replace(lines[uv_line] + "\n", "") + lines[uv_line] + "\n"
+    assert any("O1" in p for p in verify_dockerfile_rewrite(facts.text, late))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import stat
@@ -10,18 +11,22 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.interpreters import pyenv_only_env
 from tests.support.local_index import Dist, LocalIndex
 from tests.support.migration_trees import (
     PYTHON,
+    enclosing_uv_settings,
     enclosing_workspace,
     flask_with_freeze,
     seed,
     tree_state,
     write_tree,
 )
-from uvtui.core.changes import BACKUP_DIR, latest_backup
+from uvtui.core.changes import BACKUP_DIR, ChangePlan, latest_backup
 from uvtui.core.findings import MigrationRefused
 from uvtui.core.migrate.companions import UV_INSTALL_SCRIPT
+from uvtui.core.migrate.dev_target import DevTarget
+from uvtui.core.migrate.interpreter import installed_pythons
 from uvtui.core.migrate.plan import (
     DriftRow,
     MigrationPlan,
@@ -223,8 +228,8 @@ def test_remove_requirements_deletes_with_backup(tmp_path: Path, env: dict) -> N
 
 
 def test_failed_validation_in_place_restores_everything(tmp_path: Path, env: dict) -> None:
-    """The app is a member of an enclosing workspace: `uv lock --check` fails only in place."""
-    root = enclosing_workspace(tmp_path / "monorepo")
+    """A parent directory's uv.toml changes the resolution: `uv lock --check` fails in place."""
+    root = enclosing_uv_settings(tmp_path / "monorepo")
     before = tree_state(root)
     result = plan(root, env)
     with pytest.raises(MigrationRestored) as restored:
@@ -369,3 +374,257 @@ def test_existing_pyproject_bytes_are_kept_verbatim(tmp_path: Path, env: dict) -
     assert ruff in new
     body = result.change_plan.change_for("pyproject.toml").diff().splitlines()[4:]
     assert not [line for line in body if line.startswith("-")]
+
+
+def test_named_pip_installs_around_the_requirements_copy_collapse_into_one_uv_step(
+    tmp_path: Path, env: dict
+) -> None:
+    """Issue shape 1: pip by name before and after the requirements COPY, plus a self-upgrade."""
+    dockerfile = (
+        f"FROM python:{PYTHON}-slim-bookworm\n"
+        "RUN pip install --upgrade pip setuptools wheel\n"
+        "RUN pip install --no-cache-dir demo-c==1.1\n"
+        "WORKDIR /app\n"
+        "COPY requirements.txt ./\n"
+        "RUN pip install --no-cache-dir -r requirements.txt\n"
+        "# installed separately so ops can bump it\n"
+        'RUN pip install --no-cache-dir "demo-d==1.0"\n'
+        "COPY . .\n"
+    )
+    root = write_tree(
+        tmp_path / "app", {"Dockerfile": dockerfile, "requirements.txt": "demo-a==1.1\n"}
+    )
+    result = plan(root, env)
+    pyproject = tomllib.loads(result.change_plan.change_for("pyproject.toml").new.decode())
+    assert pyproject["project"]["dependencies"] == ["demo-a==1.1", "demo-c==1.1", "demo-d==1.0"]
+    new = result.change_plan.change_for("Dockerfile").new.decode()
+    assert new == (
+        f"FROM python:{PYTHON}-slim-bookworm\n"
+        "WORKDIR /app\n"
+        "ENV UV_COMPILE_BYTECODE=1 \\\n"
+        "  UV_LINK_MODE=hardlink \\\n"
+        '  UV_PROJECT_ENVIRONMENT="/usr/local" \\\n'
+        "  UV_PYTHON_DOWNLOADS=never \\\n"
+        "  UV_NO_CACHE=1\n"
+        "COPY pyproject.toml uv.lock* ./\n"
+        "COPY bin/uv-install ./bin/uv-install\n"
+        "COPY --from=ghcr.io/astral-sh/uv:0.13.9 /uv /uvx /usr/local/bin/\n"
+        "RUN bin/uv-install --inexact\n"
+        "# installed separately so ops can bump it\n"
+        "COPY . .\n"
+    ).replace("0.13.9", result.uv_version)
+    upgrade = [entry for entry in result.coverage if entry.code == "I-PIP-UPGRADE"]
+    assert [(e.path, e.line, e.carried) for e in upgrade] == [("Dockerfile", 2, False)]
+    assert "pip install --upgrade pip setuptools wheel" in upgrade[0].text
+    inline = {e.text: e.line for e in result.coverage if e.origin == "inline" and e.carried}
+    assert inline == {"demo-c==1.1": 3, "demo-d==1.0": 8}
+
+
+def test_enclosing_workspace_is_refused_while_planning(tmp_path: Path, env: dict) -> None:
+    """Issue point 5: found before anything is written (it used to fail only in place)."""
+    root = enclosing_workspace(tmp_path / "monorepo")
+    before = tree_state(tmp_path)
+    with pytest.raises(MigrationRefused) as refused:
+        plan(root, env)
+    assert refused.value.code == "R8"
+    assert "workspace" in refused.value.message
+    assert tree_state(tmp_path) == before
+
+
+def test_excluded_workspace_member_migrates_on_its_own(tmp_path: Path, env: dict) -> None:
+    parent = tmp_path / "monorepo"
+    parent.mkdir()
+    (parent / "pyproject.toml").write_text(
+        '[tool.uv.workspace]\nmembers = ["*"]\nexclude = ["app"]\n'
+    )
+    root = seed(parent / "app")
+    assert plan(root, env).change_plan.changes
+
+
+def test_pip_compile_output_of_pyproject_locks_its_pins_and_installs_the_project(
+    tmp_path: Path, env: dict
+) -> None:
+    """Issue shape 2: pyproject.toml is the source of truth, requirements.txt its freeze file."""
+    pyproject = (
+        '[project]\nname = "app"\nversion = "1.0"\n'
+        f'requires-python = ">={PYTHON}"\ndependencies = ["demo-a>=1.0"]\n\n'
+        '[project.scripts]\napp = "app:main"\n\n'
+        '[build-system]\nrequires = ["uv_build>=0.9,<0.14"]\nbuild-backend = "uv_build"\n'
+    )
+    compiled = (
+        "#\n# This file is autogenerated by pip-compile with Python 3.11\n"
+        "# by the following command:\n#\n"
+        "#    pip-compile --output-file=requirements.txt pyproject.toml\n#\n"
+        "demo-a==1.1\n    # via app (pyproject.toml)\n-e file:.\n"
+    )
+    dockerfile = (
+        f"FROM python:{PYTHON}-slim-bookworm\nWORKDIR /app\nCOPY . .\n"
+        "RUN pip install --no-cache-dir -r requirements.txt\n"
+    )
+    root = write_tree(
+        tmp_path / "app",
+        {
+            "pyproject.toml": pyproject,
+            "requirements.txt": compiled,
+            "Dockerfile": dockerfile,
+            "src/app/__init__.py": "def main():\n    print('app')\n",
+        },
+    )
+    result = plan(root, env)
+    new_pyproject = result.change_plan.change_for("pyproject.toml")
+    assert new_pyproject is None or new_pyproject.new.decode() == pyproject
+    assert locked_versions(result.change_plan.change_for("uv.lock").new)["demo-a"] == ["1.1"]
+    assert [(row.name, row.status) for row in result.drift] == [("demo-a", "same")]
+    new = result.change_plan.change_for("Dockerfile").new.decode()
+    assert new.endswith("RUN uv sync --frozen --inexact\n")
+    assert "bin/uv-install" not in new
+
+
+DEV_LAYOUT = {
+    "requirements.txt": "demo-a==1.1\n",
+    "requirements-dev.txt": "-r requirements.txt\ndemo-c==1.1\n",
+    "Dockerfile": (
+        f"FROM python:{PYTHON}-slim-bookworm\nARG DEV=false\nWORKDIR /app\n"
+        "COPY requirements.txt requirements-dev.txt ./\n"
+        "RUN pip install --no-cache-dir -r requirements.txt\n"
+        'RUN if [ "$DEV" = "true" ]; then pip install --no-cache-dir -r requirements-dev.txt; fi\n'
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("target", "table", "exclude", "include"),
+    [
+        (None, ("dependency-groups", "dev"), " --no-dev", ""),
+        (DevTarget("Test"), ("dependency-groups", "test"), " --no-group test", " --group test"),
+        (
+            DevTarget("dev", extra=True),
+            ("project", "optional-dependencies", "dev"),
+            "",
+            " --extra dev",
+        ),
+    ],
+)
+def test_dev_requirements_go_to_the_chosen_group_or_extra(
+    tmp_path: Path, env: dict, target: DevTarget | None, table: tuple, exclude: str, include: str
+) -> None:
+    """Issue point 8: the group name or an optional extra; the default is unchanged."""
+    root = write_tree(tmp_path / "app", DEV_LAYOUT)
+    result = plan(root, env, dev_target=target)
+    pyproject = tomllib.loads(result.change_plan.change_for("pyproject.toml").new.decode())
+    section = pyproject
+    for key in table:
+        section = section[key]
+    assert section == ["demo-c==1.1"]
+    assert pyproject["project"]["dependencies"] == ["demo-a==1.1"]
+    label = f"[{'.'.join(table[:-1])}].{table[-1]}"
+    assert [e.target for e in result.coverage if e.text == "demo-c==1.1"] == [label]
+    dockerfile = result.change_plan.change_for("Dockerfile").new.decode()
+    assert f"RUN bin/uv-install{exclude} --inexact\n" in dockerfile
+    assert f"then bin/uv-install{include} --inexact; fi" in dockerfile
+    locked = locked_versions(result.change_plan.change_for("uv.lock").new)
+    assert locked["demo-c"] == ["1.1"]
+
+
+def python_of_another_minor() -> str | None:
+    """An installed interpreter of a later minor than the tests' (pyenv, asdf, /usr/bin)."""
+    major, minor = (int(part) for part in PYTHON.split("."))
+    for later in range(minor + 1, minor + 4):
+        for path, _ in installed_pythons(f"{major}.{later}", os.environ):
+            return path
+    return None
+
+
+def test_no_local_python_of_the_image_offers_install_or_path(tmp_path: Path, env: dict) -> None:
+    """Issue shape 3: a clear refusal instead of uv's download or DNS error; nothing written."""
+    root = write_tree(
+        tmp_path / "app",
+        {
+            "requirements.txt": "demo-a==1.1\n",
+            "Dockerfile": "FROM python:3.99-slim\nRUN pip install -r requirements.txt\n",
+        },
+    )
+    before = tree_state(root)
+    with pytest.raises(MigrationRefused) as refused:
+        plan(root, env)
+    assert refused.value.code == "R6"
+    assert "uv python install 3.99" in refused.value.message
+    assert "--python PATH" in refused.value.message
+    assert tree_state(root) == before
+
+
+def test_the_image_minor_is_found_where_pyenv_keeps_it_and_the_lock_is_the_same(
+    tmp_path: Path, env: dict
+) -> None:
+    """uv cannot see this interpreter (no PATH, no managed Pythons): the pyenv folder has it."""
+    root = write_tree(
+        tmp_path / "app",
+        {"requirements.txt": "demo-b==1.0\n", ".python-version": f"{PYTHON}\n"},
+    )
+    usual = plan(root, env)
+    hidden, python = pyenv_only_env(env, tmp_path)
+    found = plan(root, hidden)
+    assert found.lock_python == str(python)
+    explained = [f.message for f in found.findings if f.code == "I-LOCK-PYTHON"]
+    assert len(explained) == 1 and "pyenv" in explained[0] and f"image's {PYTHON}" in explained[0]
+    lock = found.change_plan.change_for("uv.lock").new
+    assert lock == usual.change_plan.change_for("uv.lock").new
+    other = python_of_another_minor()
+    if other is not None:  # a newer interpreter makes the same universal lock
+        again = plan(root, env, python_path=other)
+        assert again.change_plan.change_for("uv.lock").new == lock
+
+
+def test_shortcuts_calling_pip_become_planned_byte_minimal_changes(
+    tmp_path: Path, env: dict
+) -> None:
+    """Issue point 6: run script, Makefile, compose command and CI step, in the same review."""
+    root = seed(tmp_path / "app")
+    write_tree(
+        root,
+        {
+            "requirements-dev.txt": "-r requirements.txt\ndemo-c==1.1\n",
+            "run": "#!/usr/bin/env bash\nfunction deps:install {\n  cmd bin/pip3-install\n}\n",
+            "Makefile": (
+                "deps:\r\n\tpip3 install --user -r requirements-dev.txt  # all of it\r\n"
+                "lint:\r\n\tpip install black && black .\r\n"
+            ),
+            "compose.yaml": (
+                'services:\n  web:\n    build: .\n    command: sh -c "pip install -r '
+                'requirements-dev.txt && gunicorn app:app"\n'
+            ),
+            ".github/workflows/ci.yml": (
+                "jobs:\n  test:\n    steps:\n      - run: python -m pip install -r "
+                "requirements.txt\n      - run: pytest\n"
+            ),
+        },
+    )
+    before = tree_state(root)
+    result = plan(root, env)
+    changed = {c.path: c for c in result.change_plan.changes}
+    assert changed["run"].new.decode() == (
+        "#!/usr/bin/env bash\nfunction deps:install {\n  cmd bin/uv-install --no-dev\n}\n"
+    )
+    assert changed["Makefile"].new.decode() == (
+        "deps:\r\n\tbin/uv-install  # all of it\r\nlint:\r\n\tpip install black && black .\r\n"
+    )
+    assert (
+        changed["compose.yaml"]
+        .new.decode()
+        .endswith('command: sh -c "bin/uv-install && gunicorn app:app"\n')
+    )
+    assert changed[".github/workflows/ci.yml"].new.decode() == (
+        "jobs:\n  test:\n    steps:\n      - run: uv sync --locked --no-dev\n      - run: pytest\n"
+    )
+    rewritten = {f.location for f in result.findings if f.code == "I-PIP-CALLER"}
+    assert rewritten == {"run:3", "Makefile:2", "compose.yaml:4", ".github/workflows/ci.yml:4"}
+    suggestions = {f.location for f in result.findings if f.code == "S-PIP-CALLER"}
+    assert "Makefile:4" in suggestions and "run:3" not in suggestions
+    assert tree_state(root) == before
+    # deselecting a caller writes everything else
+    kept = tuple(c for c in result.change_plan.changes if c.path != "compose.yaml")
+    apply_migration(
+        dataclasses.replace(result, change_plan=ChangePlan(root, kept, result.change_plan.findings))
+    )
+    assert (root / "compose.yaml").read_bytes() == before["compose.yaml"][0]
+    assert (root / "run").read_bytes() == changed["run"].new

@@ -253,9 +253,8 @@ def _order_problems(cmds: list[dockerfile.Command]) -> list[str]:
         values = stage[0].value
         alias = values[2] if len(values) >= 3 else str(index)
         state = replace(stages.get(values[0] if values else "", _StageOrder()))
-        if len(stage) > 1 and _UV_COPY.match(stage[1].original):
-            state.uv = True
         for position, cmd in enumerate(stage):
+            state.uv |= bool(_UV_COPY.match(cmd.original))
             sources = _copied(cmd)
             state.script |= bool(sources & {"bin/uv-install", "bin", "bin/*", "."})
             state.project |= bool(sources & {"pyproject.toml", "."})
@@ -281,7 +280,7 @@ def _uv_run_problems(cmd: dockerfile.Command, state: _StageOrder) -> list[str]:
     line = cmd.start_line
     problems = []
     if not state.uv:
-        problems.append(f"line {line}: uv used but not copied right after FROM (O1)")
+        problems.append(f"line {line}: uv used before it is copied into the stage (O1)")
     if state.env_target is None:
         problems.append(f"line {line}: uv used before the ENV block (O2)")
     elif state.env_target.rstrip("/") in SYSTEM_PREFIXES and "--inexact" not in cmd.original:

@@ -38,6 +38,7 @@ class _StagePlan:
     inherits_env: bool
     inherits_pyproject: bool
     no_cache: bool
+    cache_mount: bool
 
 
 @dataclass
@@ -100,9 +101,13 @@ def rewrite_dockerfile(
     has_dev_group: bool,
     dev_files: Iterable[str] = (),
     project_env: str | None = None,
+    dev_exclude: tuple[str, ...] = ("--no-dev",),
+    dev_include: tuple[str, ...] = (),
 ) -> DockerfileRewrite:
     """Plan the uv Dockerfile: pip steps replaced, uv COPY/ENV inserted, all else byte-identical.
 
+    dev_exclude / dev_include: the uv sync flags that leave the dev requirements out / put them
+    in (`--no-dev` / none for the `dev` group).
     Raises MigrationRefused R6 (unknown target, wheel handoff across Pythons) or R7 (project
     install whose metadata lives only in setup.py/setup.cfg).
     """
@@ -128,7 +133,7 @@ def rewrite_dockerfile(
         )
     eol = _eol(facts.text)
     splices = _Splices(split_lines(facts.text), eol)
-    plans = _plan_stages(facts, has_dev_group, set(dev_files), project_env)
+    plans = _plan_stages(facts, has_dev_group, set(dev_files), project_env, dev_exclude)
     known = {
         *facts.installed_requirement_files,
         *facts.constraint_files,
@@ -138,7 +143,7 @@ def rewrite_dockerfile(
     for plan in plans.values():
         _check_relocation(facts, plan)
         _plan_stage(facts, plan, splices, known, uv_version, run_edits, plans)
-    _plan_other_steps(facts, plans, run_edits)
+    _plan_other_steps(facts, plans, run_edits, dev_include)
     _plan_wheel_handoff(facts, plans, splices)
     for line, edits in run_edits.items():
         _splice_run(facts, splices, line, edits, plans)
@@ -225,10 +230,14 @@ def _ancestors(facts: DockerfileFacts, index: int) -> list[int]:
 
 
 def _plan_stages(
-    facts: DockerfileFacts, has_dev: bool, dev_files: set[str], project_env: str | None
+    facts: DockerfileFacts,
+    has_dev: bool,
+    dev_files: set[str],
+    project_env: str | None,
+    dev_exclude: tuple[str, ...],
 ) -> dict[int, _StagePlan]:
     plans: dict[int, _StagePlan] = {}
-    for step in facts.pip_steps:
+    for step in _install_candidates(facts.pip_steps):
         if step.kind not in _INSTALL_KINDS or step.stage_index in plans:
             continue
         index = step.stage_index
@@ -249,7 +258,7 @@ def _plan_stages(
         }
         flags = []
         if has_dev and not installed & dev_files:
-            flags.append("--no-dev")
+            flags += dev_exclude
         if target.rstrip("/") in SYSTEM_PREFIXES or target == "/":
             flags.append("--inexact")
         in_chain = [plans[i] for i in chain if i in plans]
@@ -263,14 +272,27 @@ def _plan_stages(
             inherits_env=any(p.target == target for p in in_chain),
             inherits_pyproject=bool(in_chain),
             no_cache=step.no_cache and not cache_mount,
+            cache_mount=cache_mount,
         )
     return plans
+
+
+def _install_candidates(steps: Iterable[PipStep]) -> list[PipStep]:
+    """Steps that install requirement files come first: the one uv step takes their place.
+
+    Packages named on pip command lines (`pip install gunicorn==22.0.0`, before or after the
+    requirements COPY) are carried as dependencies, so their steps are only removed; the uv
+    step belongs where pyproject.toml and uv.lock have been copied.
+    """
+    return sorted(steps, key=lambda s: s.kind == "requirements" and not s.requirement_files)
 
 
 def _env_block(plan: _StagePlan, eol: str) -> str:
     lines = [
         "ENV UV_COMPILE_BYTECODE=1",
-        "  UV_LINK_MODE=copy",
+        # A cache mount is another filesystem: uv must copy from it. Without one, uv's cache
+        # (temporary with UV_NO_CACHE) shares the layer's filesystem and hard links are faster.
+        f"  UV_LINK_MODE={'copy' if plan.cache_mount else 'hardlink'}",
         f'  UV_PROJECT_ENVIRONMENT="{plan.target}"',
         "  UV_PYTHON_DOWNLOADS=never",
     ]
@@ -294,9 +316,6 @@ def _plan_stage(
 ) -> None:
     eol = splices.eol
     stage = facts.stage_facts[plan.index]
-    if not plan.inherits_uv:
-        uv_copy = f"COPY --from=ghcr.io/astral-sh/uv:{uv_version} /uv /uvx /usr/local/bin/{eol}"
-        splices.after.setdefault(stage.from_line, []).insert(0, uv_copy)
     last_step = max(s.line for s in facts.pip_steps if s.stage_index == plan.index)
     req_copies = [
         c
@@ -318,6 +337,11 @@ def _plan_stage(
     if not plan.inherits_env:
         anchor = dep_copy.line if dep_copy else plan.install.line
         splices.before.setdefault(anchor, []).append(_env_block(plan, eol))
+    if not plan.inherits_uv:
+        # Just before the first layer that runs uv: bumping uv then leaves the slow system
+        # layers above it (apt, useradd) cached.
+        uv_copy = f"COPY --from=ghcr.io/astral-sh/uv:{uv_version} /uv /uvx /usr/local/bin/{eol}"
+        splices.before.setdefault(plan.install.line, []).append(uv_copy)
     copied = any(
         set(c.sources) & _BIN_SOURCES
         for c in facts.copies
@@ -408,6 +432,7 @@ def _plan_other_steps(
     facts: DockerfileFacts,
     plans: dict[int, _StagePlan],
     run_edits: dict[int, dict[tuple[int, int, int], str | None]],
+    dev_include: tuple[str, ...],
 ) -> None:
     for step in facts.pip_steps:
         plan = plans.get(step.stage_index)
@@ -417,8 +442,8 @@ def _plan_other_steps(
         if step.kind == "project" and plan is not None:
             edits[step.span] = _project_command(step, plan.flags)
         elif step.kind == "requirements" and step.conditional and plan is not None:
-            inexact = " --inexact" if "--inexact" in plan.flags else ""
-            edits[step.span] = f"bin/uv-install{inexact}"
+            flags = [*dev_include, *(["--inexact"] if "--inexact" in plan.flags else [])]
+            edits[step.span] = " ".join(["bin/uv-install", *flags])
         else:
             edits[step.span] = None
 

@@ -15,7 +15,21 @@ set -o errexit -o nounset -o pipefail
 # Lock again only when uv.lock is missing or out of date with pyproject.toml.
 if [ ! -f uv.lock ] || ! uv lock --check >/dev/null 2>&1; then
   echo "uv-install: uv.lock missing or stale, locking" >&2
-  uv lock
+  if [ -w . ]; then
+    uv lock
+  else
+    # The image's WORKDIR belongs to root: lock a copy, then write uv.lock in place.
+    scratch="$(mktemp -d)"
+    trap 'rm -rf "${scratch}"' EXIT
+    cp pyproject.toml "${scratch}/"
+    if [ -f uv.lock ]; then cp uv.lock "${scratch}/"; fi
+    uv lock --directory "${scratch}"
+    if ! cat "${scratch}/uv.lock" 2>/dev/null >uv.lock; then
+      echo "uv-install: ${PWD} and its uv.lock are not writable by $(id -un):" \\
+        "run it as root (docker compose exec -u root ...) or run uv lock on the host" >&2
+      exit 1
+    fi
+  fi
 fi
 # Install exactly the lock; the app itself is not installed as a package.
 uv sync --frozen --no-install-project "$@"

@@ -86,10 +86,11 @@ class MappedDependency:
 class RequirementMapper(LineDecisions):
     """Accumulates the mapping of every line; one instance per plan."""
 
-    def __init__(self, root: Path, graph: RequirementGraph) -> None:
+    def __init__(self, root: Path, graph: RequirementGraph, dev_target: str = DEV_TARGET) -> None:
         super().__init__(list(graph.findings))
         self.root = root
         self.graph = graph
+        self.dev_target = dev_target  # the coverage target of dev requirements
         self.groups: dict[str, list[MappedDependency]] = {"main": [], "dev": []}
         self.constraints: list[str] = []
         self.pins: list[FreezePin] = []
@@ -213,7 +214,7 @@ class RequirementMapper(LineDecisions):
         self, group: str, dependency: MappedDependency, line: RequirementLine
     ) -> tuple[str, str | None]:
         """Add to a group, merging a duplicate; returns (coverage target, warning code)."""
-        target = MAIN_TARGET if group == "main" else DEV_TARGET
+        target = MAIN_TARGET if group == "main" else self.dev_target
         if dependency.source:
             target += f", [tool.uv.sources].{dependency.name}"
         for existing in self.groups[group]:
@@ -288,7 +289,7 @@ class RequirementMapper(LineDecisions):
                 kept.append(dep)
             verdict = "the stricter dev copy is kept too" if stricter else "dev copy dropped"
             for path, number in dep.lines:
-                target = DEV_TARGET if stricter else MAIN_TARGET
+                target = self.dev_target if stricter else MAIN_TARGET
                 self.decisions[(path, number)] = (True, target, "W-DUPLICATE")
                 self.findings.append(
                     Finding(
@@ -315,6 +316,8 @@ class RequirementMapper(LineDecisions):
         for line in self.graph.files[rel]:
             if line.kind == "option":
                 self.options.map_options(line, line.options)
+                continue
+            if line.kind != "requirement" and self.sources.self_install(line):
                 continue
             version = exact_pin(line.requirement) if line.kind == "requirement" else None
             if version is None or line.requirement is None:

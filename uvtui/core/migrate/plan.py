@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +43,11 @@ from uvtui.core.dockerfile.migration import (
 )
 from uvtui.core.errors import UvtuiError
 from uvtui.core.findings import Finding, Level, MigrationRefused
+from uvtui.core.migrate.callers import InstallCommands, plan_caller_rewrites
 from uvtui.core.migrate.companions import UV_INSTALL_SCRIPT, find_pip_callers, plan_dockerignore
+from uvtui.core.migrate.dev_target import DEV_GROUP, DevTarget
+from uvtui.core.migrate.interpreter import find_lock_python
+from uvtui.core.migrate.preconditions import refuse_enclosing_workspace
 from uvtui.core.migrate.requirements import (
     decode_requirements,
     find_requirement_files,
@@ -122,6 +126,8 @@ class MigrationPlan:
     dev_files: tuple[str, ...] = ()
     constraint_files: tuple[str, ...] = ()
     dockerfile_facts: tuple[DockerfileFacts, ...] = field(default=(), repr=False)
+    dev_target: DevTarget = DEV_GROUP
+    lock_python: str | None = None  # the interpreter uv locked with (apply checks with it too)
 
     def diff(self) -> str:
         """The unified diff of every file the plan writes or deletes (uv.lock included)."""
@@ -156,9 +162,13 @@ def plan_migration(
     freeze_choice: Iterable[str] | None = None,
     progress: Callable[[str], None] | None = None,
     keep_pins: bool = True,
+    dev_target: DevTarget | None = None,
+    python_path: str | None = None,
 ) -> MigrationPlan:
     """Plan the whole migration of the project at root; nothing under root is written.
 
+    dev_target: where dev requirements go (default `[dependency-groups].dev`).
+    python_path: the interpreter uv locks with (else one of the image's minor is looked for).
     keep_pins=False allows upgrades: the freeze pins are not used while locking, and the drift
     table shows where the lock moved away from them (no R3 for drift then).
 
@@ -171,14 +181,32 @@ def plan_migration(
     if not root.is_dir():
         raise UvtuiError(f"{root} is not a directory.")
     detect_other_manager(root)
+    refuse_enclosing_workspace(root)
     image_uv = _checked_uv_version(uv_version) if uv_version else local_uv_version(env)
     report("Reading the Dockerfiles and requirements files")
-    inputs = _detect(root, python, freeze_choice)
+    inputs = _detect(root, python, freeze_choice, dev_target or DEV_GROUP)
     rewrites = _rewrite_dockerfiles(inputs, image_uv, project_env)
+    lock_python = find_lock_python(
+        inputs.python_version,
+        _requires_python(inputs.requirements.pyproject_text),
+        given=python_path,
+        env=env,
+    )
     report("Locking with uv in a scratch directory")
-    locked = _lock_without_drift(root, inputs.requirements, env, keep_pins)
+    locked = _lock_without_drift(root, inputs.requirements, env, keep_pins, lock_python.path)
+    callers, caller_findings = plan_caller_rewrites(root, _install_commands(inputs, rewrites))
     changes = _file_changes(root, inputs, rewrites, locked, remove_requirements)
-    findings = _collect_findings(inputs, rewrites, locked, image_uv, env, root)
+    changes += [_change(root, c.path, c.new_text.encode("utf-8")) for c in callers]
+    rewritten = {(c.path, line) for c in callers for line in c.lines}
+    findings = [
+        f
+        for f in _collect_findings(inputs, rewrites, locked, image_uv, env, root)
+        if not (f.code == "S-PIP-CALLER" and (f.path, f.line) in rewritten)
+    ]
+    findings += caller_findings
+    findings.append(
+        Finding("I-LOCK-PYTHON", lock_python.explain(inputs.python_version), Level.INFO)
+    )
     plan = MigrationPlan(
         root=root,
         change_plan=ChangePlan(root, tuple(changes), tuple(findings)),
@@ -199,6 +227,8 @@ def plan_migration(
         dev_files=tuple(inputs.requirements.dev_files),
         constraint_files=tuple(inputs.requirements.constraint_files),
         dockerfile_facts=inputs.facts,
+        dev_target=inputs.requirements.dev_target,
+        lock_python=lock_python.path,
     )
     report("Validating the plan")
     _validate_plan(plan)
@@ -261,7 +291,9 @@ def undo_migration(root: Path) -> AppliedChange | None:
 # -- detection ----------------------------------------------------------------------------------
 
 
-def _detect(root: Path, python: str | None, freeze_choice: Iterable[str] | None) -> _Inputs:
+def _detect(
+    root: Path, python: str | None, freeze_choice: Iterable[str] | None, dev_target: DevTarget
+) -> _Inputs:
     facts = tuple(inspect_dockerfile(root, rel) for rel in find_dockerfiles(root))
     has_pip_step = any(f.pip_steps for f in facts)
     if not has_pip_step and not find_requirement_files(root):
@@ -284,6 +316,13 @@ def _detect(root: Path, python: str | None, freeze_choice: Iterable[str] | None)
             InlineRequirement(text, source) for f in facts for text, source in f.inline_requirements
         ),
         pip_env_options=_union((*f.pip_env_options, *f.pip_cli_options) for f in facts),
+        dev_target=dev_target,
+        pip_upgrades=tuple(
+            InlineRequirement(step.text, f"{f.path}:{step.line}")
+            for f in facts
+            for step in f.pip_steps
+            if step.kind == "upgrade"
+        ),
     )
     python_version = resolve_python_version(root, image_python, python)
     return _Inputs(facts, requirements, python_version)
@@ -310,15 +349,55 @@ def _rewrite_dockerfiles(
     requirements = inputs.requirements
     return [
         rewrite_dockerfile(
-            facts,
+            _with_self_installs(facts, dict(requirements.self_install_files)),
             uv_version=image_uv,
             has_dev_group=requirements.has_dev_group,
+            dev_exclude=requirements.dev_target.exclude_flags,
+            dev_include=requirements.dev_target.include_flags,
             dev_files=tuple(requirements.dev_files),
             project_env=project_env,
         )
         for facts in inputs.facts
         if facts.pip_steps
     ]
+
+
+def _with_self_installs(facts: DockerfileFacts, self_installs: dict[str, bool]) -> DockerfileFacts:
+    """A pip step installing a file with `-e .` installs the project: it becomes a project step."""
+    steps = tuple(
+        replace(
+            step,
+            kind="project",
+            editable=any(self_installs[f] for f in step.requirement_files if f in self_installs),
+        )
+        if step.kind == "requirements" and set(step.requirement_files) & set(self_installs)
+        else step
+        for step in facts.pip_steps
+    )
+    return replace(facts, pip_steps=steps)
+
+
+def _install_commands(inputs: _Inputs, rewrites: Sequence[DockerfileRewrite]) -> InstallCommands:
+    """The uv commands that replace pip in the user's shortcuts (run script, CI, ...)."""
+    target = inputs.requirements.dev_target
+    has_dev = inputs.requirements.has_dev_group
+    ci_main = " ".join(["uv sync --locked", *(target.exclude_flags if has_dev else ())])
+    ci_dev = " ".join(["uv sync --locked", *target.include_flags])
+    container_main, container_dev = ci_main, ci_dev
+    if rewrites:
+        flags = rewrites[0].install_flags
+        inexact = ["--inexact"] if "--inexact" in flags else []
+        container_main = " ".join([UV_INSTALL_PATH, *flags])
+        container_dev = " ".join([UV_INSTALL_PATH, *target.include_flags, *inexact])
+    scripts = {step.via_script for f in inputs.facts for step in f.pip_steps if step.via_script}
+    return InstallCommands(
+        container_main,
+        container_dev,
+        ci_main,
+        ci_dev,
+        frozenset(inputs.requirements.dev_files),
+        tuple(sorted(scripts)),
+    )
 
 
 # -- locking without drift (§3.3) -----------------------------------------------------------------
@@ -334,7 +413,11 @@ class _Locked:
 
 
 def _lock_without_drift(
-    root: Path, requirements: RequirementsPlan, env: Mapping[str, str] | None, keep_pins: bool
+    root: Path,
+    requirements: RequirementsPlan,
+    env: Mapping[str, str] | None,
+    keep_pins: bool,
+    python: str,
 ) -> _Locked:
     pyproject_text = requirements.pyproject_text
     pins = tuple(requirements.freeze_pins) if keep_pins else ()
@@ -342,13 +425,13 @@ def _lock_without_drift(
     with tempfile.TemporaryDirectory(prefix="uvtui-migrate-") as temp:
         scratch = _make_scratch(root, Path(temp), requirements)
         try:
-            _lock(scratch, _with_pins(pyproject_text, pins), env)
+            _lock(scratch, _with_pins(pyproject_text, pins), env, python)
         except _ResolutionFailed as first:
             narrowed = _narrowed(pyproject_text)
             if narrowed is None:
                 raise _lock_refusal(first) from None
             try:
-                _lock(scratch, _with_pins(narrowed, pins), env)
+                _lock(scratch, _with_pins(narrowed, pins), env, python)
             except _ResolutionFailed as second:
                 raise _lock_refusal(second) from None
             pyproject_text = narrowed
@@ -361,10 +444,10 @@ def _lock_without_drift(
                 )
             )
         try:
-            _lock(scratch, pyproject_text, env)
+            _lock(scratch, pyproject_text, env, python)
         except _ResolutionFailed as unpinned:
             raise _lock_refusal(unpinned) from None
-        _run_lock(scratch, ["lock", "--check"], env)
+        _run_lock(scratch, ["lock", "--check", "--python", python], env)
         lock_bytes = (scratch / "uv.lock").read_bytes()
     drift = drift_table(requirements.freeze_pins, lock_bytes)
     findings += _drift_findings(requirements.freeze_pins, drift, requirements.freeze_file)
@@ -453,10 +536,10 @@ def _narrowed(pyproject_text: str) -> str | None:
     return tomlkit.dumps(document)
 
 
-def _lock(scratch: Path, pyproject_text: str, env: Mapping[str, str] | None) -> None:
+def _lock(scratch: Path, pyproject_text: str, env: Mapping[str, str] | None, python: str) -> None:
     (scratch / "pyproject.toml").write_text(pyproject_text, encoding="utf-8", newline="")
     try:
-        _run_lock(scratch, ["lock"], env)
+        _run_lock(scratch, ["lock", "--python", python], env)
     except UvFailed as error:
         if "No solution found" in error.stderr:
             raise _ResolutionFailed(error) from None
@@ -710,7 +793,8 @@ def _validate_written(plan: MigrationPlan) -> None:
     problems = _static_problems(plan, written)
     if not problems:
         try:
-            _run_lock(plan.root, ["lock", "--check"], plan.env)
+            python = ["--python", plan.lock_python] if plan.lock_python else []
+            _run_lock(plan.root, ["lock", "--check", *python], plan.env)
         except UvFailed as error:
             problems.append(f"V1: `uv lock --check` fails in {plan.root}:\n{error.stderr_tail}")
     if problems:

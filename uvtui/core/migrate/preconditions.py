@@ -1,4 +1,4 @@
-"""What must hold before requirement files are planned: no other manager, a known Python."""
+"""What must hold before planning: no other manager, no enclosing uv workspace, a known Python."""
 
 from __future__ import annotations
 
@@ -32,6 +32,51 @@ def detect_other_manager(root: Path) -> None:
         raise MigrationRefused(
             "R2", "uv.lock and a populated [project] exist: the project is already migrated to uv."
         )
+
+
+def refuse_enclosing_workspace(root: Path) -> None:
+    """Refuse (R8) a project that is a member of an enclosing uv workspace.
+
+    uv would lock such a project with the whole workspace (in the workspace root's uv.lock),
+    not on its own, so the scratch lock would not be what uv checks in place. Found the way
+    uv finds it: the nearest ancestor whose pyproject.toml has [tool.uv.workspace] and whose
+    `members` globs include the project (and `exclude` does not).
+    """
+    root = root.resolve()
+    for parent in root.parents:
+        path = parent / "pyproject.toml"
+        if not path.is_file():
+            continue
+        try:
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+            continue
+        workspace = document.get("tool", {}).get("uv", {}).get("workspace")
+        if not isinstance(workspace, dict):
+            continue
+        if _matches(parent, root, workspace.get("members", [])) and not _matches(
+            parent, root, workspace.get("exclude", [])
+        ):
+            raise MigrationRefused(
+                "R8",
+                f"{root.name} is a member of the uv workspace at {path} (members "
+                f"{workspace.get('members')}): uv locks it with the whole workspace. Migrate "
+                "it from the workspace root, or remove it from `members` (or add it to "
+                "`exclude`) to migrate it on its own.",
+            )
+        return
+
+
+def _matches(workspace_root: Path, project: Path, patterns: object) -> bool:
+    if not isinstance(patterns, list):
+        return False
+    for pattern in patterns:
+        try:
+            if project in {p.resolve() for p in workspace_root.glob(str(pattern))}:
+                return True
+        except (ValueError, NotImplementedError):  # absolute or empty patterns
+            continue
+    return False
 
 
 def _read_existing_pyproject(root: Path) -> dict | None:

@@ -16,8 +16,8 @@ from tomlkit import TOMLDocument
 from tomlkit.items import AoT, Array, Table
 
 from uvtui.core.findings import MigrationRefused
+from uvtui.core.migrate.dev_target import DEV_GROUP, DevTarget
 from uvtui.core.migrate.mapping import (
-    DEV_TARGET,
     MAIN_TARGET,
     MappedDependency,
     RequirementMapper,
@@ -118,15 +118,22 @@ def _nested(document: TOMLDocument, *keys: str, header: bool = True) -> Table:
 
 
 def render_pyproject(
-    old_text: str, mapper: RequirementMapper, project_name: str, requires_python: str | None
+    old_text: str,
+    mapper: RequirementMapper,
+    project_name: str,
+    requires_python: str | None,
+    dev_target: DevTarget = DEV_GROUP,
 ) -> str:
     """OLD_TEXT (may be empty) with the mapped dependencies, sources, indexes and settings."""
     document = tomlkit.parse(old_text)
     appendix = tomlkit.document()
-    _render_project(document, appendix, mapper, project_name, requires_python)
-    _render_dev_group(document, appendix, mapper)
+    head = tomlkit.document() if _project_goes_first(document) else appendix
+    _render_project(document, head, mapper, project_name, requires_python)
+    _render_dev_group(document, appendix, mapper, dev_target)
     _render_tool_uv(document, appendix, mapper)
     text = tomlkit.dumps(document)
+    if head is not appendix:
+        text = tomlkit.dumps(head).rstrip("\n") + "\n\n" + text
     extra = tomlkit.dumps(appendix)
     if not extra.strip():
         return text
@@ -135,6 +142,18 @@ def render_pyproject(
     if text.strip() and not text.endswith("\n\n"):
         text += "\n"
     return text + extra.rstrip("\n") + "\n"
+
+
+def _project_goes_first(document: TOMLDocument) -> bool:
+    """A file with tables but no [project] (only tool settings) gets [project] at the top.
+
+    Not when the file starts with top-level keys: a header above them would capture them.
+    """
+    if not document.body or _real_table(document, "project") is not None:
+        return False
+    if "project" in document:
+        return False
+    return not any(key is not None and not isinstance(v, Table | AoT) for key, v in document.body)
 
 
 def _render_project(
@@ -169,19 +188,20 @@ def _render_project(
 
 
 def _render_dev_group(
-    document: TOMLDocument, appendix: TOMLDocument, mapper: RequirementMapper
+    document: TOMLDocument, appendix: TOMLDocument, mapper: RequirementMapper, target: DevTarget
 ) -> None:
     if not mapper.groups["dev"]:
         return
-    existing = _real_table(document, "dependency-groups")
+    existing = _real_table(document, *target.table)
     groups = existing if existing is not None else {}
-    entries = _new_entries(list(groups.get("dev", [])), mapper.groups["dev"], DEV_TARGET)
-    if "dev" in groups:
-        _append_to_array(groups["dev"], entries)
+    name = target.name
+    entries = _new_entries(list(groups.get(name, [])), mapper.groups["dev"], target.label)
+    if name in groups:
+        _append_to_array(groups[name], entries)
     elif existing is not None:
-        _insert_keys(existing, [("dev", _multiline_array(entries))])
+        _insert_keys(existing, [(name, _multiline_array(entries))])
     elif entries:
-        _nested(appendix, "dependency-groups")["dev"] = _multiline_array(entries)
+        _nested(appendix, *target.table)[name] = _multiline_array(entries)
 
 
 def _render_tool_uv(

@@ -21,6 +21,7 @@ from tomlkit.exceptions import TOMLKitError
 
 from uvtui.core.findings import Finding, Level, MigrationRefused
 from uvtui.core.index.names import index_name_for
+from uvtui.core.migrate.dev_target import DEV_GROUP, DevTarget
 from uvtui.core.migrate.image_pip_inputs import (
     ImagePipInput,
     InlineRequirement,
@@ -85,10 +86,41 @@ class RequirementsPlan:
     constraint_files: tuple[str, ...] = ()
     unreferenced_files: tuple[str, ...] = ()
     requires_python: str | None = None  # as written into (or found in) pyproject.toml
+    # Files whose pip install (directly or through -r) installs the project itself (`-e .`),
+    # with whether that install was editable.
+    self_install_files: tuple[tuple[str, bool], ...] = ()
+    dev_target: DevTarget = DEV_GROUP
+
+
+def _table(document: dict, keys: tuple[str, ...]) -> dict:
+    for key in keys:
+        document = document.get(key, {})
+    return document
+
+
+# Folders holding packages that are not the app itself.
+_NOT_APP_PACKAGES = frozenset(
+    {"tests", "test", "testing", "docs", "doc", "scripts", "bin", "migrations", "examples"}
+)
 
 
 def _project_name(root: Path, given: str | None) -> str:
-    return given or str(canonicalize_name(root.resolve().name)) or "app"
+    """The given name, else the app's one top-level package (also under src/), else the folder."""
+    if given:
+        return given
+    root = root.resolve()
+    packages = [
+        path.name
+        for folder in (root, root / "src")
+        if folder.is_dir()
+        for path in sorted(folder.iterdir())
+        if (path / "__init__.py").is_file()
+        and path.name.isidentifier()
+        and path.name.lower() not in _NOT_APP_PACKAGES
+    ]
+    if len(packages) == 1:
+        return str(canonicalize_name(packages[0]))
+    return str(canonicalize_name(root.name)) or "app"
 
 
 def _existing_index_names(document: TOMLDocument) -> list[str]:
@@ -105,6 +137,8 @@ def plan_requirements(
     freeze_written_files: Iterable[str] = (),
     inline_requirements: Iterable[InlineRequirement] = (),
     pip_env_options: Iterable[tuple[str, str, str]] = (),
+    pip_upgrades: Iterable[InlineRequirement] = (),
+    dev_target: DevTarget = DEV_GROUP,
     project_name: str | None = None,
     fallback_python: str | None = None,
     freeze_choice: Iterable[str] | None = None,
@@ -119,6 +153,9 @@ def plan_requirements(
     pip_env_options: (flag, value, "Dockerfile:N") from PIP_* variables or pip command lines;
     flags spelled like pip's (--index-url, --extra-index-url, --trusted-host, --pre,
     --find-links); `$NAME` in values counts as an environment variable.
+    pip_upgrades: the image's `pip install --upgrade pip setuptools wheel` commands, dropped
+    (uv does not use pip); each gets a coverage line saying so.
+    dev_target: where dev requirements go ([dependency-groups].dev unless chosen otherwise).
     fallback_python: the user's --python (after .python-version and runtime.txt).
     freeze_choice: the freeze file(s) the user picked when a group had several.
     Raises MigrationRefused (R2-R6) when the migration cannot be done safely.
@@ -151,7 +188,7 @@ def plan_requirements(
         set(freeze_choice) if freeze_choice is not None else None,
         findings,
     )
-    mapper = RequirementMapper(root, graph)
+    mapper = RequirementMapper(root, graph, dev_target.label)
     mapper.findings.extend(findings)
     mapper.freeze_files = set(freeze_groups)
     mapper.options.taken_names = _existing_index_names(document)
@@ -160,7 +197,7 @@ def plan_requirements(
     )
 
     new_text = render_pyproject(
-        old_text, mapper, _project_name(root, project_name), requires_python
+        old_text, mapper, _project_name(root, project_name), requires_python, dev_target
     )
     new_document = tomllib.loads(new_text)
     if USERINFO_RE.search(new_text):
@@ -174,8 +211,9 @@ def plan_requirements(
         dev_files=tuple(mapped.dev_files),
         freeze_file=(main_freeze or dev_freeze or [None])[0],
         freeze_pins=tuple(mapper.pins),
-        has_dev_group=bool(new_document.get("dependency-groups", {}).get("dev")),
-        coverage=_coverage(graph, mapper, mapped.image_inputs),
+        has_dev_group=bool(_table(new_document, dev_target.table).get(dev_target.name)),
+        dev_target=dev_target,
+        coverage=_coverage(graph, mapper, mapped.image_inputs, pip_upgrades),
         findings=tuple(located(finding) for finding in mapper.findings),
         credential_env_vars=tuple(mapper.options.credential_vars),
         path_sources=tuple(mapper.sources.path_sources),
@@ -183,7 +221,24 @@ def plan_requirements(
         constraint_files=tuple(mapped.constraint_files),
         unreferenced_files=tuple(mapped.unreferenced_files),
         requires_python=str(requires_python),
+        self_install_files=_self_install_files(graph, mapper.sources.self_installs),
     )
+
+
+def _self_install_files(
+    graph: RequirementGraph, self_installs: list[tuple[str, bool]]
+) -> tuple[tuple[str, bool], ...]:
+    """Every file that installs a `-e .` line itself or through -r includes."""
+    found: dict[str, bool] = {}
+    for rel, editable in self_installs:
+        pending = [rel]
+        while pending:
+            current = pending.pop()
+            if current in found:
+                continue
+            found[current] = editable
+            pending += [src for src, targets in graph.includes.items() if current in targets]
+    return tuple(found.items())
 
 
 def _read_pyproject(root: Path) -> tuple[bool, str, TOMLDocument]:
@@ -254,7 +309,10 @@ def _map_everything(
 
 
 def _coverage(
-    graph: RequirementGraph, mapper: RequirementMapper, image_inputs: list[ImagePipInput]
+    graph: RequirementGraph,
+    mapper: RequirementMapper,
+    image_inputs: list[ImagePipInput],
+    pip_upgrades: Iterable[InlineRequirement],
 ) -> tuple[CoverageEntry, ...]:
     entries: list[CoverageEntry] = []
     for rel, lines in graph.files.items():
@@ -268,6 +326,13 @@ def _coverage(
         entries.append(
             CoverageEntry(
                 item.path, item.line, redact(item.text), carried, target, code, item.origin
+            )
+        )
+    for upgrade in pip_upgrades:
+        path, _, number = upgrade.source.rpartition(":")
+        entries.append(
+            CoverageEntry(
+                path, int(number), redact(upgrade.text), False, None, "I-PIP-UPGRADE", "inline"
             )
         )
     return tuple(entries)

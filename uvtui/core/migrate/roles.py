@@ -98,10 +98,29 @@ def _pins_only(lines: list[RequirementLine]) -> bool:
     return bool(requirements) and kinds_ok and all(exact_pin(r.requirement) for r in requirements)
 
 
-def _compiled_output(root: Path, rel: str) -> bool:
+def _header(root: Path, rel: str) -> str:
     with (root / rel).open("rb") as handle:
-        head = handle.read(2048).decode("utf-8", errors="replace").lower()
-    return any(header in head for header in COMPILE_HEADERS)
+        return handle.read(2048).decode("utf-8", errors="replace").lower()
+
+
+def _compiled_output(root: Path, rel: str) -> bool:
+    return any(header in _header(root, rel) for header in COMPILE_HEADERS)
+
+
+def compiled_from_project(root: Path, rel: str) -> bool:
+    """A pip-compile (or `uv pip compile`) output made from the project's pyproject.toml.
+
+    Its direct requirements are the project's own: the file is only the freeze file.
+    """
+    if not _compiled_output(root, rel) or not (root / "pyproject.toml").is_file():
+        return False
+    commands = [
+        line.lstrip("#").split()
+        for line in _header(root, rel).splitlines()
+        if "pip-compile" in line or "pip compile" in line
+    ]
+    sources = {"pyproject.toml"}
+    return any(posixpath.basename(word) in sources for words in commands for word in words)
 
 
 def _freeze_candidates(
@@ -155,7 +174,11 @@ def choose_freeze_files(
     while True:
         classes = _classify(graph, candidates, image_installed, constrained)
         groups = {rel: _freeze_group(rel, graph, classes) for rel in sorted(candidates)}
-        orphans = [rel for rel, group in groups.items() if not getattr(classes, group)]
+        orphans = [
+            rel
+            for rel, group in groups.items()
+            if not getattr(classes, group) and not compiled_from_project(root, rel)
+        ]
         if not orphans:
             break
         for rel in orphans:

@@ -10,12 +10,14 @@ from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from uvtui.core.findings import MigrationRefused
+from uvtui.core.findings import Level, MigrationRefused
 from uvtui.core.migrate.credentials import strip_userinfo
 from uvtui.core.migrate.line_decisions import LineDecisions
 from uvtui.core.migrate.local_packages import local_package_name, package_name_from_filename
 from uvtui.core.migrate.requirements import VCS_PREFIXES, RequirementLine
 from uvtui.core.redact import redact
+
+SELF_TARGET = "the project itself"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class SourceMapper:
         self.root = root
         self.record = record
         self.path_sources: list[str] = []  # root-relative POSIX paths of path/editable sources
+        self.self_installs: list[tuple[str, bool]] = []  # (file, editable) of `-e .` / `.` lines
 
     def map(self, line: RequirementLine) -> SourcedRequirement | None:
         """None when the line is not carried (decided and noted here)."""
@@ -92,6 +95,30 @@ class SourceMapper:
             ) from None
         return SourcedRequirement(egg_req, marker, source, code)
 
+    def self_install(self, line: RequirementLine) -> bool:
+        """Record a `-e .` / `.` / `-e file:.` line (the project itself); False for others."""
+        text = re.sub(r"\[[^\]]*\]$", "", line.requirement_text.partition("#")[0].strip())
+        if text.startswith("file:"):
+            text = unquote(urlsplit(text).path) if text.startswith("file://") else text[5:]
+        if not text or text.startswith(VCS_PREFIXES) or "://" in text:
+            return False
+        if (self.root / text).resolve() != self.root.resolve():
+            return False
+        self._record_self_install(line)
+        return True
+
+    def _record_self_install(self, line: RequirementLine) -> None:
+        # Not a dependency of itself: `uv sync` installs the project (editable unless
+        # --no-editable) when it has a [build-system].
+        self.record.decide(line, True, SELF_TARGET, "I-SELF-INSTALL")
+        self.record.note(
+            "I-SELF-INSTALL",
+            "the project itself: uv sync installs it, and so does the image's install step.",
+            line,
+            Level.INFO,
+        )
+        self.self_installs.append((line.path, line.kind == "editable"))
+
     def _url_credentials(self, line: RequirementLine) -> None:
         self.record.note(
             "W-URL-CRED",
@@ -133,12 +160,7 @@ class SourceMapper:
                 relative = target
         relative = posixpath.normpath(relative) if not posixpath.isabs(relative) else relative
         if relative == ".":
-            self.record.decide(line, False, None, "W-SELF-INSTALL")
-            self.record.note(
-                "W-SELF-INSTALL",
-                "installing the project itself is not a dependency (see the Dockerfile plan).",
-                line,
-            )
+            self._record_self_install(line)
             return None
         outside = posixpath.isabs(relative) or relative.startswith("../")
         written = relative if outside else f"./{relative}"

@@ -48,7 +48,7 @@ def _file_role(plan: MigrationPlan, rel: str) -> str:
     if rel in plan.main_files:
         return "main → [project].dependencies"
     if rel in plan.dev_files:
-        return "dev → [dependency-groups].dev"
+        return f"dev → {plan.dev_target.label}"
     if rel in plan.constraint_files:
         return "constraints → [tool.uv] constraint-dependencies"
     return "not migrated (see warnings)"

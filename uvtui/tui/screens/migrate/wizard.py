@@ -33,6 +33,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from uvtui.core.changes import AppliedChange, ChangePlan
 from uvtui.core.errors import UvtuiError
 from uvtui.core.findings import MigrationRefused
+from uvtui.core.migrate.dev_target import DEV_GROUP, DevTarget
 from uvtui.core.migrate.plan import (
     UV_INSTALL_PATH,
     MigrationPlan,
@@ -72,7 +73,9 @@ class Choices:
     uv_version: str | None = None
     remove_requirements: bool = False
     python: str | None = None  # only used when no Python version is detected
+    python_path: str | None = None  # the interpreter to lock with (else the image's minor)
     freeze_choice: tuple[str, ...] | None = None  # picked when several freeze files were found
+    dev_target: DevTarget | None = None  # where dev requirements go; None: [dependency-groups].dev
 
 
 class MigrateScreen(Screen[bool]):
@@ -122,6 +125,13 @@ class MigrateScreen(Screen[bool]):
             with VerticalScroll(id="choices", classes="migrate-step migrate-choices"):
                 yield Checkbox("Keep the resolved versions (no upgrades)", True, id="keep-pins")
                 yield Static(id="dev-choice", classes="migrate-label", markup=False)
+                with Horizontal(id="dev-target", classes="migrate-row"):
+                    yield Input(id="dev-name", restrict=r"[A-Za-z0-9._-]*")
+                    yield Checkbox(
+                        "as an optional extra ([project.optional-dependencies])",
+                        False,
+                        id="dev-extra",
+                    )
                 yield Label(
                     "Environment in the image (UV_PROJECT_ENVIRONMENT)", classes="migrate-label"
                 )
@@ -168,10 +178,12 @@ class MigrateScreen(Screen[bool]):
                 self.root,
                 uv_version=choices.uv_version,
                 python=choices.python,
+                python_path=choices.python_path,
                 freeze_choice=choices.freeze_choice,
                 project_env=choices.project_env,
                 remove_requirements=choices.remove_requirements,
                 keep_pins=choices.keep_pins,
+                dev_target=choices.dev_target,
                 env=self.env,
                 progress=progress,
             )
@@ -257,8 +269,15 @@ class MigrateScreen(Screen[bool]):
             keep.label = f"Keep the resolved versions of {plan.freeze_file} (no upgrades)"
         dev = ", ".join(plan.dev_files) or "none found"
         self.query_one("#dev-choice", Static).update(
-            f"Dev requirements → [dependency-groups].dev: {dev}"
+            f"Dev requirements ({dev}) go to the group or extra named"
         )
+        name = self.query_one("#dev-name", Input)
+        name.value = plan.dev_target.name
+        name.disabled = not plan.dev_files
+        extra = self.query_one("#dev-extra", Checkbox)
+        with extra.prevent(Checkbox.Changed):
+            extra.value = plan.dev_target.extra
+        extra.disabled = not plan.dev_files
         target = plan.dockerfiles[0].target if plan.dockerfiles else ""
         self._defaults = (target, plan.uv_version)
         env_input = self.query_one("#project-env", Input)
@@ -281,8 +300,22 @@ class MigrateScreen(Screen[bool]):
             uv_version=initial.uv_version if uv_value in {"", default_uv} else uv_value,
             remove_requirements=self.query_one("#remove-reqs", Checkbox).value,
             python=initial.python,
+            python_path=initial.python_path,
             freeze_choice=self.choices.freeze_choice,
+            dev_target=self._read_dev_target(),
         )
+
+    def _read_dev_target(self) -> DevTarget | None:
+        name = self.query_one("#dev-name", Input).value.strip() or DEV_GROUP.name
+        extra = self.query_one("#dev-extra", Checkbox).value
+        try:
+            target = DevTarget(name, extra=extra)
+        except UvtuiError as error:
+            self.notify(error.message, title="dev requirements", severity="warning")
+            return self.choices.dev_target
+        if target == DEV_GROUP and self._initial.dev_target is None:
+            return None
+        return target
 
     def _replan_if_changed(self) -> bool:
         """Plan again when a choice differs from the plan shown; True when planning started."""
