@@ -7,6 +7,7 @@ import time
 
 from textual.pilot import Pilot
 
+from tests.support.local_index import LocalIndex
 from uvtui.tui.app import UvtuiApp
 from uvtui.tui.screens.main import MainScreen
 
@@ -30,6 +31,23 @@ dev = ["pytest==7.4.4", "ruff==0.1.15"]
 [tool.uv]
 package = false
 """
+
+
+# A true-colour terminal, whatever the host's TERM: snapshots must not depend on it.
+TRUE_COLOUR = {"TERM": "xterm-256color", "COLORTERM": "truecolor"}
+
+
+def app_environ(index: LocalIndex, **changes: str | None) -> dict[str, str]:
+    """The environment of an app under test: the local index, a true-colour terminal, colour
+    on; ``changes`` set variables (None removes one), e.g. ``NO_COLOR="1"`` or ``TERM="xterm"``."""
+    environ = {**index.uv_env(), **TRUE_COLOUR}
+    environ.pop("NO_COLOR", None)
+    for key, value in changes.items():
+        if value is None:
+            environ.pop(key, None)
+        else:
+            environ[key] = value
+    return environ
 
 
 async def settle(pilot: Pilot[int], timeout: float = 30.0) -> MainScreen:

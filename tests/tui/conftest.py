@@ -9,7 +9,7 @@ import pytest
 
 from tests.support.local_index import LocalIndex
 from tests.support.locked_project import locked_project
-from tests.support.tui_app import PYPROJECT
+from tests.support.tui_app import PYPROJECT, app_environ
 from uvtui.tui.app import UvtuiApp
 
 
@@ -31,11 +31,11 @@ def shop(locked_template: Path, tmp_path: Path) -> Path:
 def make_app(local_index: LocalIndex, tmp_path: Path):  # type: ignore[no-untyped-def]
     """Build the app on a project with the local index and a private, empty cache."""
 
-    def make(root: Path, *, offline: bool = False) -> UvtuiApp:
+    def make(root: Path, *, offline: bool = False, **environ: str | None) -> UvtuiApp:
         return UvtuiApp(
             root,
             offline=offline,
-            environ=local_index.uv_env(),
+            environ=app_environ(local_index, **environ),
             cache_dir=tmp_path / "index-cache",
         )
 

@@ -21,6 +21,7 @@ from tests.support.migration_trees import (
     tree_state,
     write_tree,
 )
+from tests.support.tui_app import app_environ
 from uvtui.core.changes import BACKUP_DIR
 from uvtui.core.migrate.plan import MigrationPlan
 from uvtui.tui.screens.main import MainScreen
@@ -32,7 +33,7 @@ SIZE = (120, 40)
 
 @pytest.fixture
 def env(local_index: LocalIndex) -> dict[str, str]:
-    return local_index.uv_env()
+    return app_environ(local_index)
 
 
 async def until(pilot: Pilot, condition, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]

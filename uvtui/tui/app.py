@@ -6,13 +6,14 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from uvtui.tui.config import AppConfig
 from uvtui.tui.screens.main import MainScreen
 from uvtui.tui.screens.runs import RUN_PALETTE_COMMANDS
+from uvtui.tui.terminal import TerminalApp
 from uvtui.tui.widgets.dependency_table import DependencyTable
 
 # (title, help, action on the main screen) for the command palette.
@@ -32,7 +33,7 @@ PALETTE_COMMANDS = (
 )
 
 
-class UvtuiApp(App[int]):
+class UvtuiApp(TerminalApp):
     CSS_PATH = "app.tcss"
     TITLE = "uvtui"
 
@@ -50,7 +51,7 @@ class UvtuiApp(App[int]):
         cache_dir: Path | None = None,
         display_name: str | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(environ)
         extra = {} if environ is None else {"environ": dict(environ)}
         self.config = AppConfig(
             project_path=project_path,

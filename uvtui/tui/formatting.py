@@ -12,17 +12,22 @@ from uvtui.core.errors import UvtuiError
 from uvtui.core.project.outdated import CheckStatus, OutdatedRow, UpdateKind
 from uvtui.core.redact import redact
 
+# Red and magenta light enough for 4.5:1 on the dark backgrounds, in grey under NO_COLOR too;
+# they round to bright red / magenta on 16 colours. (ANSI red is too dark in Textual's palette.)
+RED = "#ff8080"
+MAGENTA = "#e38cff"
+
 # (symbol + word, Rich style). Colour is a second channel only: NO_COLOR and screen readers
 # still get the symbol and the word.
 UPDATE_MARKERS: dict[UpdateKind, tuple[str, str]] = {
     UpdateKind.PATCH: ("↑ patch", "green"),
     UpdateKind.MINOR: ("⇑ minor", "yellow"),
-    UpdateKind.MAJOR: ("⇈ major", "bold red"),
+    UpdateKind.MAJOR: ("⇈ major", f"bold {RED}"),
 }
-YANKED_MARKER = ("⚠ yanked", "bold magenta")
-UNKNOWN_MARKER = ("? unknown", "dim yellow")
-PENDING_MARKER = ("… checking", "dim")
-CURRENT_MARKER = ("✓ current", "dim green")
+YANKED_MARKER = ("⚠ yanked", f"bold {MAGENTA}")
+UNKNOWN_MARKER = ("? unknown", "italic")
+PENDING_MARKER = ("… checking", "italic")
+CURRENT_MARKER = ("✓ current", "")
 
 # Sort weight of the update column: the most urgent first when sorted descending.
 _UPDATE_WEIGHT = {UpdateKind.PATCH: 1, UpdateKind.MINOR: 2, UpdateKind.MAJOR: 3}

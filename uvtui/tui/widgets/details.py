@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from uvtui.core.project.binding import AppliedSpecifier, Origin
-from uvtui.tui.formatting import update_cell
+from uvtui.tui.formatting import YANKED_MARKER, update_cell
 
 if TYPE_CHECKING:
     from uvtui.core.index.client import PackageReleases
@@ -40,7 +40,7 @@ def versions_text(releases: PackageReleases, locked: str | None) -> Text:
         if release.version.is_prerelease:
             line.append("  pre-release", style="italic")
         if release.yanked:
-            line.append("  ⚠ yanked", style="bold magenta")
+            line.append(f"  {YANKED_MARKER[0]}", style=YANKED_MARKER[1])
             line.stylize("strike", 2, 2 + len(version))
         text.append_text(line)
         text.append("\n")

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from uvtui.core.redact import redact
+from uvtui.tui.formatting import RED
 
 _HEADER_PREFIXES = ("diff --git ", "new file mode", "deleted file mode", "--- ", "+++ ", "Binary ")
 
@@ -32,7 +33,7 @@ def _line_style(line: str) -> str:
     if line.startswith("+"):
         return "green"
     if line.startswith("-"):
-        return "red"
+        return RED
     if line.startswith("\\"):
         return "dim"
     return ""

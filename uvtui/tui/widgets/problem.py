@@ -7,9 +7,11 @@ from pathlib import Path
 from rich.text import Text
 from textual.widgets import Static
 
+from uvtui.tui.formatting import RED
+
 
 def error_text(message: str) -> Text:
-    text = Text("Cannot open this project\n\n", style="bold red")
+    text = Text("Cannot open this project\n\n", style=f"bold {RED}")
     text.append(message)
     text.append(
         "\n\nNothing was written. Fix the file and press r to reload, or q to quit.", style="dim"

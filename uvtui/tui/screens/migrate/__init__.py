@@ -13,11 +13,12 @@ from textual.screen import Screen
 from uvtui.core.errors import UvtuiError
 from uvtui.core.migrate.plan import undo_migration
 from uvtui.tui.screens.migrate.wizard import Choices, MigrateScreen
+from uvtui.tui.terminal import TerminalApp
 
 __all__ = ["Choices", "MigrateApp", "MigrateScreen", "run_wizard", "undo_last_migration"]
 
 
-class MigrateApp(App[int]):
+class MigrateApp(TerminalApp):
     """`uvtui migrate PATH` on a terminal: the wizard as the only screen."""
 
     CSS_PATH = "../../app.tcss"
@@ -29,7 +30,7 @@ class MigrateApp(App[int]):
     def __init__(
         self, root: Path, *, env: Mapping[str, str] | None = None, choices: Choices | None = None
     ) -> None:
-        super().__init__()
+        super().__init__(env)
         self._wizard = MigrateScreen(root, env=env, choices=choices)
 
     def get_default_screen(self) -> Screen:

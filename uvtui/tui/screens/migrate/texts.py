@@ -10,6 +10,7 @@ from uvtui.core.changes import AppliedChange, FileChange
 from uvtui.core.dockerfile.facts import DockerfileFacts
 from uvtui.core.findings import Finding, Level
 from uvtui.core.migrate.plan import MigrationPlan, locked_versions
+from uvtui.tui.formatting import RED
 
 KIND_LABELS = {"create": "new", "modify": "changed", "delete": "delete"}
 _LEVEL_STYLES = {Level.WARNING: "yellow", Level.INFO: "dim", Level.SUGGESTION: "cyan"}
@@ -178,7 +179,7 @@ def refusal_text(message: str, refused: bool) -> Text:
         "The migration cannot be done safely" if refused else "The migration could not be planned"
     )
     text = Text()
-    text.append(f"{title}\n\n", style="bold red")
+    text.append(f"{title}\n\n", style=f"bold {RED}")
     text.append(message)
     text.append("\n\nNothing was written.", style="bold")
     return text
