@@ -69,7 +69,9 @@ class MainScreen(RunActions, Screen[None]):
     AUTO_FOCUS = "#deps"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter", tooltip="Filter packages by name"),
+        # A priority binding runs when the app reads the key, before the keys typed after it
+        # (a paste, a fast typist) are handed to the widget that has the focus at that time.
+        Binding("slash", "filter", "Filter", priority=True, tooltip="Filter packages by name"),
         Binding("o", "toggle_outdated", "Outdated", tooltip="Show only outdated packages"),
         Binding("t", "toggle_transitive", "Transitive", tooltip="Include transitive packages"),
         Binding(
@@ -79,7 +81,14 @@ class MainScreen(RunActions, Screen[None]):
         Binding("r", "recheck", "Re-check", tooltip="Ask the index again (reload on errors)"),
         Binding("L", "lock", "Lock", show=False, tooltip="Create or refresh uv.lock"),
         Binding("M", "migrate", "Migrate", show=False, tooltip="Migrate a pip project to uv"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="Clear the filter"),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            show=False,
+            priority=True,
+            tooltip="Clear the filter",
+        ),
         Binding("K", "run_lock", "Lock in container", show=False, tooltip="uv lock, live log"),
         Binding("S", "run_sync", "Sync", show=False, tooltip="uv sync --frozen, live log"),
         Binding("I", "run_uv_install", "uv-install", show=False, tooltip="bin/uv-install"),
@@ -405,7 +414,7 @@ class MainScreen(RunActions, Screen[None]):
     def action_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
         filter_input.display = True
-        filter_input.focus()
+        self.set_focus(filter_input)  # now: focus() would wait until the queued keys are handed out
 
     def action_clear_filter(self) -> None:
         if not self.has_panes:
@@ -413,7 +422,7 @@ class MainScreen(RunActions, Screen[None]):
         filter_input = self.query_one("#filter", Input)
         filter_input.value = ""
         filter_input.display = False
-        self.query_one(DependencyTable).focus()
+        self.set_focus(self.query_one(DependencyTable))
 
     @on(Input.Changed, "#filter")
     def _on_filter_changed(self, event: Input.Changed) -> None:
@@ -425,7 +434,7 @@ class MainScreen(RunActions, Screen[None]):
     def _on_filter_submitted(self, event: Input.Submitted) -> None:
         if not event.value.strip():
             event.input.display = False
-        self.query_one(DependencyTable).focus()
+        self.set_focus(self.query_one(DependencyTable))
 
     def action_toggle_outdated(self) -> None:
         table = self.query_one(DependencyTable)
