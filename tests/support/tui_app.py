@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from textual.app import App
 from textual.pilot import Pilot
 
 from tests.support.local_index import LocalIndex
@@ -65,3 +66,11 @@ async def settle(pilot: Pilot[int], timeout: float = 30.0) -> MainScreen:
             return screen
         await asyncio.sleep(0.01)
     raise AssertionError("the index check did not finish")
+
+
+def screen_lines(app: App) -> list[str]:
+    """The text of every line on the app's screen, as a terminal shows it."""
+    return [
+        "".join(segment.text for segment in strip)
+        for strip in app.screen._compositor.render_strips()
+    ]

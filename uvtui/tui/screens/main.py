@@ -440,26 +440,22 @@ class MainScreen(RunActions, Screen[None]):
         table = self.query_one(DependencyTable)
         table.only_outdated = not table.only_outdated
         table.rebuild()
-        self.notify("only outdated" if table.only_outdated else "all packages", timeout=2)
 
     def action_toggle_transitive(self) -> None:
         table = self.query_one(DependencyTable)
         table.include_transitive = not table.include_transitive
         table.rebuild()
-        self.notify(
-            "including transitive" if table.include_transitive else "direct only", timeout=2
-        )
 
     def action_toggle_prereleases(self) -> None:
         """Re-judge rows from the releases already fetched: no network."""
         self.allow_prereleases = not self.allow_prereleases
         rows = self._check(KnownReleases(self._releases), self.allow_prereleases)
         refilled = [row for row in rows if row.name in self._releases]
-        self.query_one(DependencyTable).update_rows(refilled)
+        table = self.query_one(DependencyTable)
+        table.allow_prereleases = self.allow_prereleases
+        table.update_rows(refilled)
+        table.show_view_title()
         self._show_selected()
-        self.notify(
-            "pre-releases allowed" if self.allow_prereleases else "stable releases only", timeout=2
-        )
 
     def action_why(self) -> None:
         from uvtui.core.project.why import why_installed

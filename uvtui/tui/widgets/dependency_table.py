@@ -95,6 +95,7 @@ class DependencyTable(DataTable[Text]):
         self.filter_text = ""
         self.only_outdated = False
         self.include_transitive = False
+        self.allow_prereleases = False  # judged by the screen; shown in the title
         self.sort_column = "name"
         self.sort_reverse = False
         self.compact = False
@@ -201,6 +202,22 @@ class DependencyTable(DataTable[Text]):
             self.move_cursor(row=index, animate=False, scroll=not keep_scroll)
         if keep_scroll:
             self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False)
+        self.show_view_title()
+
+    def show_view_title(self) -> None:
+        """What the table shows, in its border: every active toggle and the filter."""
+        shown = self.row_count
+        total = sum(1 for row in self._rows.values() if self.include_transitive or row.direct)
+        parts = [
+            f"{'direct + transitive' if self.include_transitive else 'direct'} {shown}/{total}"
+        ]
+        if self.only_outdated:
+            parts.append("only outdated")
+        if self.allow_prereleases:
+            parts.append("pre-releases")
+        if self.filter_text:
+            parts.append(f"filter “{self.filter_text}”")
+        self.border_title = " · ".join(parts)
 
     def _widen(self, column_key: str, width: int) -> bool:
         """Make the column at least ``width`` wide (the update column keeps its fixed width)."""
