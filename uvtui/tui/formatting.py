@@ -10,6 +10,7 @@ from rich.text import Text
 
 from uvtui.core.errors import UvtuiError
 from uvtui.core.project.outdated import CheckStatus, OutdatedRow, UpdateKind
+from uvtui.core.project.versions import update_kind
 from uvtui.core.redact import redact
 
 # Red and magenta light enough for 4.5:1 on the dark backgrounds, in grey under NO_COLOR too;
@@ -28,6 +29,7 @@ YANKED_MARKER = ("⚠ yanked", f"bold {MAGENTA}")
 UNKNOWN_MARKER = ("? unknown", "italic")
 PENDING_MARKER = ("… checking", "italic")
 CURRENT_MARKER = ("✓ current", "")
+NOT_LOCKED_MARKER = ("○ not locked", "italic")
 
 # Sort weight of the update column: the most urgent first when sorted descending.
 _UPDATE_WEIGHT = {UpdateKind.PATCH: 1, UpdateKind.MINOR: 2, UpdateKind.MAJOR: 3}
@@ -43,6 +45,8 @@ def update_marker(row: OutdatedRow) -> tuple[str, str]:
         return UNKNOWN_MARKER
     if row.status is CheckStatus.NOT_REGISTRY:
         return (f"· {row.source_kind}", "dim")
+    if row.locked is None:
+        return NOT_LOCKED_MARKER
     if row.update is None:
         return CURRENT_MARKER
     return UPDATE_MARKERS[row.update]
@@ -54,15 +58,36 @@ def update_cell(row: OutdatedRow) -> Text:
 
 
 def is_outdated(row: OutdatedRow) -> bool:
-    return row.yanked or row.update is not None
+    return row.yanked or row.update is not None or constraint_gap(row) is not None
+
+
+def constraint_gap(row: OutdatedRow) -> UpdateKind | None:
+    """Without a uv.lock: how far the latest release is beyond what the constraint admits."""
+    if row.locked is not None or row.latest is None or row.latest_compatible is None:
+        return None
+    return update_kind(Version(row.latest_compatible), Version(row.latest))
+
+
+def unlocked_text(row: OutdatedRow) -> Text:
+    """Why a row without a locked version is not "current": what `uv lock` would pick."""
+    text = Text(NOT_LOCKED_MARKER[0], style=NOT_LOCKED_MARKER[1])
+    if row.latest_compatible:
+        text.append(f" · uv lock would pick {row.latest_compatible}")
+    gap = constraint_gap(row)
+    if gap is not None:
+        marker, style = UPDATE_MARKERS[gap]
+        text.append(f" · latest {row.latest} is outside {row.constraint} ")
+        text.append(marker, style=style)
+    return text
 
 
 def update_weight(row: OutdatedRow) -> int:
     if row.yanked:
         return 4
-    if row.update is None:
+    update = row.update if row.locked is not None else constraint_gap(row)
+    if update is None:
         return 0 if row.status is CheckStatus.CHECKED else -1
-    return _UPDATE_WEIGHT[row.update]
+    return _UPDATE_WEIGHT[update]
 
 
 def version_key(text: str | None) -> tuple[int, Version | str]:

@@ -320,7 +320,13 @@ class MainScreen(RunActions, Screen[None]):
         table = self.query_one(DependencyTable)
         checked = len({row.name for row in table.all_rows if row.status is not CheckStatus.PENDING})
         outdated = sum(1 for row in table.all_rows if row.direct and is_outdated(row))
-        text = f"{self._mode}checked {checked} packages · {outdated} direct outdated"
+        if self.loaded.lock is None:
+            text = (
+                f"{self._mode}no uv.lock: press L to lock · checked {checked} · "
+                f"{outdated} held back by their constraint"
+            )
+        else:
+            text = f"{self._mode}checked {checked} packages · {outdated} direct outdated"
         if message.unknown:
             text += f" · {message.unknown} unknown: {message.unknown_reason}"
         self.query_one(StatusLine).show(text)

@@ -10,7 +10,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from uvtui.core.project.binding import AppliedSpecifier, Origin
-from uvtui.tui.formatting import YANKED_MARKER, update_cell
+from uvtui.core.project.outdated import CheckStatus
+from uvtui.tui.formatting import YANKED_MARKER, unlocked_text, update_cell
 
 if TYPE_CHECKING:
     from uvtui.core.index.client import PackageReleases
@@ -106,7 +107,10 @@ class DetailsPanel(VerticalScroll):
                 parts.append(_fact("homepage", homepage))
             if changelog:
                 parts.append(_fact("changelog", changelog))
-        parts.append(_fact("update", update_cell(row)))
+        checked = row.status is CheckStatus.CHECKED
+        parts.append(
+            _fact("update", unlocked_text(row) if checked and not row.locked else update_cell(row))
+        )
         parts.append(_fact("constraint", row.constraint))
         settings = [spec for spec in row.applied if spec.origin is not Origin.DECLARATION]
         if settings:
