@@ -30,6 +30,11 @@ UNKNOWN_MARKER = ("? unknown", "italic")
 PENDING_MARKER = ("… checking", "italic")
 CURRENT_MARKER = ("✓ current", "")
 NOT_LOCKED_MARKER = ("○ not locked", "italic")
+MARKER_TEXTS = (
+    *(text for text, _ in UPDATE_MARKERS.values()),
+    *(text for text, _ in (YANKED_MARKER, UNKNOWN_MARKER, PENDING_MARKER, CURRENT_MARKER)),
+    NOT_LOCKED_MARKER[0],
+)
 
 # Sort weight of the update column: the most urgent first when sorted descending.
 _UPDATE_WEIGHT = {UpdateKind.PATCH: 1, UpdateKind.MINOR: 2, UpdateKind.MAJOR: 3}

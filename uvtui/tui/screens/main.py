@@ -29,6 +29,7 @@ from uvtui.core.project.outdated import (
 from uvtui.tui.config import AppConfig
 from uvtui.tui.formatting import display_path, is_outdated, worker_error_message
 from uvtui.tui.messages import CheckFinished, DetailsLoaded, LockFinished, RowsChecked
+from uvtui.tui.screens.pane_layout import PaneHeights, pane_heights
 from uvtui.tui.screens.runs import RunActions
 from uvtui.tui.widgets.dependency_table import DependencyTable, row_key
 from uvtui.tui.widgets.details import DetailsPanel
@@ -43,7 +44,14 @@ if TYPE_CHECKING:
 BATCH_SECONDS = 0.1  # index answers are posted to the UI at most this often
 DETAILS_DELAY = 0.15  # seconds the selection must rest before its summary is fetched
 # Actions that need the panes (not offered on the error / pip project panels).
-PANE_ACTIONS = {"filter", "toggle_outdated", "toggle_transitive", "toggle_prereleases", "why"}
+PANE_ACTIONS = {
+    "filter",
+    "toggle_outdated",
+    "toggle_transitive",
+    "toggle_prereleases",
+    "why",
+    "toggle_side",
+}
 
 
 WIDE = 150  # columns from which the tree and details sit beside the table
@@ -78,6 +86,7 @@ class MainScreen(RunActions, Screen[None]):
             "p", "toggle_prereleases", "Pre", show=False, tooltip="Allow pre-releases as updates"
         ),
         Binding("w", "why", "Why", tooltip="Why is the selected package installed"),
+        Binding("d", "toggle_side", "Details", show=False, tooltip="Show or hide tree and details"),
         Binding("r", "recheck", "Re-check", tooltip="Ask the index again (reload on errors)"),
         Binding("L", "lock", "Lock", show=False, tooltip="Create or refresh uv.lock"),
         Binding("M", "migrate", "Migrate", show=False, tooltip="Migrate a pip project to uv"),
@@ -111,6 +120,7 @@ class MainScreen(RunActions, Screen[None]):
         self._details_timer: Timer | None = None
         self.details_pending: str | None = None  # a details lookup waiting for DETAILS_DELAY
         self.checking = False
+        self.side_choice: bool | None = None  # the user's `d`; None: tree and details as fits
 
     @property
     def path_label(self) -> str:
@@ -420,6 +430,7 @@ class MainScreen(RunActions, Screen[None]):
     def action_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
         filter_input.display = True
+        self._fit_panes()
         self.set_focus(filter_input)  # now: focus() would wait until the queued keys are handed out
 
     def action_clear_filter(self) -> None:
@@ -428,6 +439,7 @@ class MainScreen(RunActions, Screen[None]):
         filter_input = self.query_one("#filter", Input)
         filter_input.value = ""
         filter_input.display = False
+        self._fit_panes()
         self.set_focus(self.query_one(DependencyTable))
 
     @on(Input.Changed, "#filter")
@@ -440,6 +452,7 @@ class MainScreen(RunActions, Screen[None]):
     def _on_filter_submitted(self, event: Input.Submitted) -> None:
         if not event.value.strip():
             event.input.display = False
+            self._fit_panes()
         self.set_focus(self.query_one(DependencyTable))
 
     def action_toggle_outdated(self) -> None:
@@ -462,6 +475,38 @@ class MainScreen(RunActions, Screen[None]):
         table.update_rows(refilled)
         table.show_view_title()
         self._show_selected()
+
+    def action_toggle_side(self) -> None:
+        self.side_choice = not self.query_one("#side-pane").display
+        self._fit_panes()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_panes)
+
+    def on_dependency_table_view_changed(self) -> None:
+        self._fit_panes()
+
+    def _fit_panes(self) -> None:
+        """Table as high as its rows need, tree and details below it or collapsed (see
+        pane_layout); beside it on wide terminals."""
+        if not self.has_panes:
+            return
+        table = self.query_one(DependencyTable)
+        table_pane, side = self.query_one("#table-pane"), self.query_one("#side-pane")
+        available = self.query_one("#panes").size.height
+        if not available:
+            return
+        if self.has_class("-wide"):
+            heights = PaneHeights(None, self.side_choice is not False)
+        else:
+            filter_lines = 3 if self.query_one("#filter").display else 0
+            needs = table.row_count + table.header_height + 2 + filter_lines  # 2: the border
+            heights = pane_heights(available, needs, self.app.size.height, self.side_choice)
+        side.display = heights.side_shown
+        table_pane.styles.height = "1fr" if heights.table is None else heights.table
+        table.border_subtitle = "" if heights.side_shown else "d: tree and details"
+        if not heights.side_shown and self.focused is not None and side in self.focused.ancestors:
+            self.set_focus(table)
 
     def action_why(self) -> None:
         from uvtui.core.project.why import why_installed

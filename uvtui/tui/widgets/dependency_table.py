@@ -9,10 +9,17 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
+from textual.message import Message
 from textual.widgets import DataTable
 
 from uvtui.core.project.outdated import OutdatedRow
-from uvtui.tui.formatting import is_outdated, update_cell, update_weight, version_key
+from uvtui.tui.formatting import (
+    MARKER_TEXTS,
+    is_outdated,
+    update_cell,
+    update_weight,
+    version_key,
+)
 
 MARKER_WIDTH = 28  # a forked row shows its marker after the name, cut to keep the column narrow
 
@@ -36,14 +43,15 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
-# Below this width the table drops the constraint and compatible columns (80-column terminals).
-FULL_WIDTH = 96
-COMPACT_COLUMNS = ("name", "group", "locked", "latest", "update")
-
+# Dropped in this order while the columns do not fit the width (80-column terminals); the
+# name, locked version and update marker always show.
+DROP_ORDER = ("group", "compatible", "constraint", "latest")
+NAME_MIN_WIDTH = 16  # a name wider than what is left is cut to this, never the update word
 
 # The columns that index answers fill in; the others come from local files only.
 INDEX_COLUMNS = ("compatible", "latest", "update")
-UPDATE_WIDTH = 11  # fixed, so the column does not keep the width of "… checking"
+# Wide enough for every marker from the start, so the column does not jump as answers come.
+UPDATE_WIDTH = max(len(text) for text in MARKER_TEXTS)
 
 
 def row_key(row: OutdatedRow) -> str:
@@ -61,6 +69,12 @@ def _name_cell(row: OutdatedRow, marker: str | None) -> Text:
         shown = marker if len(marker) <= MARKER_WIDTH else marker[: MARKER_WIDTH - 1] + "…"
         text.append(f" ; {shown}", style="dim")
     return text
+
+
+def _label_width(column: Column) -> int:
+    """The label with room for the sort arrow, so sorting never changes the widths."""
+    width = len(column.label) + 2
+    return max(width, UPDATE_WIDTH) if column.key == "update" else width
 
 
 def _cells(row: OutdatedRow, marker: str | None) -> dict[str, Text]:
@@ -84,6 +98,9 @@ class DependencyTable(DataTable[Text]):
     DataTable never measures cells by rendering them: that took longer than drawing the table.
     """
 
+    class ViewChanged(Message):
+        """The rows shown changed (filter, toggles, answers): the screen may resize the pane."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "cycle_sort", "Sort", show=False, tooltip="Sort by the next column"),
         Binding("S", "reverse_sort", "Reverse", show=False, tooltip="Reverse the sort order"),
@@ -98,31 +115,43 @@ class DependencyTable(DataTable[Text]):
         self.allow_prereleases = False  # judged by the screen; shown in the title
         self.sort_column = "name"
         self.sort_reverse = False
-        self.compact = False
+        self.hidden_columns: frozenset[str] = frozenset()  # dropped for lack of width
+        self._natural_widths: dict[str, int] = {}  # what each column needs for the rows shown
         # Short markers of forked rows (the edge marker from uv.lock), by (name, version).
         self.short_markers: dict[tuple[str, str | None], str] = {}
 
     @property
     def shown_columns(self) -> list[Column]:
-        return [c for c in COLUMNS if not self.compact or c.key in COMPACT_COLUMNS]
+        return [c for c in COLUMNS if c.key not in self.hidden_columns]
 
     def on_mount(self) -> None:
         self._add_columns()
 
     def _add_columns(self) -> None:
         for column in self.shown_columns:
-            width = UPDATE_WIDTH if column.key == "update" else len(column.label)
+            width = self._natural_widths.get(column.key, _label_width(column))
             self.add_column(column.label, key=column.key, width=width)
 
     def on_resize(self) -> None:
-        if not self.size.width:
-            return  # not laid out yet
-        compact = self.size.width < FULL_WIDTH
-        if compact != self.compact:
-            self.compact = compact
-            self.clear(columns=True)
-            self._add_columns()
-            self.rebuild()
+        if self.size.width and self._fitting_hidden() != self.hidden_columns:
+            self.rebuild(keep_scroll=True)
+
+    def _fitting_hidden(self) -> frozenset[str]:
+        """The columns to drop so that the others fit the width, in DROP_ORDER."""
+        available = self.size.width - self.styles.scrollbar_size_vertical
+        if available <= 0:
+            return self.hidden_columns  # not laid out yet
+        widths = {c.key: self._natural_widths.get(c.key, _label_width(c)) for c in COLUMNS}
+        hidden: set[str] = set()
+        for key in DROP_ORDER:
+            if self._total_width(widths, hidden) <= available:
+                break
+            hidden.add(key)
+        return frozenset(hidden)
+
+    def _total_width(self, widths: dict[str, int], hidden: set[str] | frozenset[str]) -> int:
+        padding = 2 * self.cell_padding
+        return sum(width + padding for key, width in widths.items() if key not in hidden)
 
     @property
     def all_rows(self) -> list[OutdatedRow]:
@@ -161,7 +190,10 @@ class DependencyTable(DataTable[Text]):
             for column_key in shown:
                 self.update_cell(key, column_key, cells[column_key])
                 widened |= self._widen(column_key, cells[column_key].cell_len)
-        if widened:
+        if widened and self._fitting_hidden() != self.hidden_columns:
+            self.rebuild(keep_scroll=True)
+        elif widened:
+            self._fit_name_column()
             self._fit_virtual_size()
 
     def shows(self, row: OutdatedRow) -> bool:
@@ -184,25 +216,35 @@ class DependencyTable(DataTable[Text]):
             key=column.sort_key,
             reverse=self.sort_reverse,
         )
-        self.clear()
+        cells = [
+            _cells(row, self.short_markers.get((row.name, row.locked), row.marker)) for row in rows
+        ]
+        # Widths follow what is shown now, not every state the table went through.
+        self._natural_widths = {
+            c.key: max([_label_width(c), *(row_cells[c.key].cell_len for row_cells in cells)])
+            for c in COLUMNS
+        }
+        hidden = self._fitting_hidden()
+        if hidden != self.hidden_columns:
+            self.hidden_columns = hidden
+            self.clear(columns=True)
+            self._add_columns()
+        else:
+            self.clear()
         self._label_sorted_column()
         keys = [column.key for column in self.shown_columns]
-        # Widths follow what is shown now, not every state the table went through.
         for key in keys:
-            if key != "update":
-                self.columns[key].width = self.columns[key].label.cell_len
-        for row in rows:
-            marker = self.short_markers.get((row.name, row.locked), row.marker)
-            cells = _cells(row, marker)
-            for key in keys:
-                self._widen(key, cells[key].cell_len)
-            self.add_row(*(cells[key] for key in keys), key=row_key(row))
+            self.columns[key].width = self._natural_widths[key]
+        self._fit_name_column()
+        for row, row_cells in zip(rows, cells, strict=True):
+            self.add_row(*(row_cells[key] for key in keys), key=row_key(row))
         if selected is not None and row_key(selected) in self._rows and self.shows(selected):
             index = self.get_row_index(row_key(selected))
             self.move_cursor(row=index, animate=False, scroll=not keep_scroll)
         if keep_scroll:
             self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False)
         self.show_view_title()
+        self.post_message(self.ViewChanged())
 
     def show_view_title(self) -> None:
         """What the table shows, in its border: every active toggle and the filter."""
@@ -219,10 +261,22 @@ class DependencyTable(DataTable[Text]):
             parts.append(f"filter “{self.filter_text}”")
         self.border_title = " · ".join(parts)
 
+    def _fit_name_column(self) -> None:
+        """Cut the name column when even the kept columns are too wide: never the update word."""
+        available = self.size.width - self.styles.scrollbar_size_vertical
+        if available <= 0:
+            return
+        widths = {key: column.width for key, column in self.columns.items()}
+        excess = self._total_width(widths, set()) - available
+        name = self.columns["name"]
+        if excess > 0:
+            name.width = max(NAME_MIN_WIDTH, name.width - excess)
+
     def _widen(self, column_key: str, width: int) -> bool:
-        """Make the column at least ``width`` wide (the update column keeps its fixed width)."""
+        """Make the column at least ``width`` wide; True when it grew."""
         column = self.columns[column_key]
-        if column_key == "update" or width <= column.width:
+        self._natural_widths[column_key] = max(self._natural_widths.get(column_key, 0), width)
+        if width <= column.width:
             return False
         column.width = width
         return True

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer
 from textual.widgets import Static
 
 from uvtui.core.redact import redact
@@ -39,8 +39,12 @@ def _line_style(line: str) -> str:
     return ""
 
 
-class DiffView(VerticalScroll, can_focus=True):
-    """Shows one diff (or any renderable, e.g. a summary) and scrolls with the keyboard."""
+class DiffView(ScrollableContainer, can_focus=True):
+    """Shows one diff (or any renderable, e.g. a summary) and scrolls with the keyboard.
+
+    Long lines scroll sideways rather than wrap: a wrapped tail (`\\`, `./app`) would read
+    as a context line of its own.
+    """
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(id="diff-body", markup=False)
@@ -50,4 +54,4 @@ class DiffView(VerticalScroll, can_focus=True):
 
     def show(self, renderable: RenderableType) -> None:
         self.query_one("#diff-body", Static).update(renderable)
-        self.scroll_home(animate=False)
+        self.scroll_to(0, 0, animate=False)

@@ -197,9 +197,22 @@ def freeze_choice_text(refusal: str) -> Text:
 
 
 def plan_status(plan: MigrationPlan) -> str:
+    """What the status line says of a plan: what matters first, so a narrow terminal cuts
+    nothing that matters; the counts are those of the findings `w` lists."""
     levels = [finding.level for finding in plan.findings]
-    warnings, hints = levels.count(Level.WARNING), levels.count(Level.SUGGESTION)
-    return (
-        f"plan ready: {len(plan.change_plan.changes)} file change(s) · {warnings} warning(s), "
-        f"{hints} hint(s) (w on the preview) · nothing written yet"
-    )
+    counts = [
+        _count(levels.count(level), word)
+        for level, word in (
+            (Level.WARNING, "warning"),
+            (Level.SUGGESTION, "suggestion"),
+            (Level.INFO, "info"),
+        )
+        if level in levels
+    ]
+    findings = ", ".join(counts) if counts else "no findings"
+    files = _count(len(plan.change_plan.changes), "file")
+    return f"nothing written yet · {files} to write · w: {findings}"
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" if number == 1 or word == "info" else f"{number} {word}s"
