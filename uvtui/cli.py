@@ -182,6 +182,10 @@ def _screen_path(
     if index is None or arguments[index] in command_names:
         return None, arguments
     word = arguments[index]
+    if not Path(word).exists() and _looks_like_a_path(word):
+        from uvtui.core.errors import ProjectError
+
+        raise ProjectError(f"No such directory: {word}")  # exit 3, as `uvtui outdated` says it
     if not Path(word).exists():
         raise _UsageError(_no_such_command(word, command_names))
     rest = arguments[:index] + arguments[index + 1 :]
@@ -192,6 +196,11 @@ def _screen_path(
             f"a command comes first: uvtui {rest[extra]} {word}"
         )
     return Path(word), rest
+
+
+def _looks_like_a_path(word: str) -> bool:
+    """A word with a slash (or starting with . or ~) names a folder, not a mistyped command."""
+    return "/" in word or os.sep in word or word.startswith((".", "~"))
 
 
 def _first_word(parser: argparse.ArgumentParser, arguments: list[str]) -> int | None:
@@ -247,6 +256,11 @@ def _open_app(
         raise _UsageError(
             f"the project is given twice ({screen_path} and {given}); give one of them"
         )
+    if args.project is not None and not args.project.exists():
+        from uvtui.core.errors import ProjectError
+
+        # Nothing to fix and reload on a screen: one line, as `uvtui outdated` says it.
+        raise ProjectError(f"No such directory: {args.project}")
     if not on_a_terminal():
         raise _UsageError(no_terminal_message(command_names))
     if args.demo:

@@ -79,7 +79,9 @@ class UvtuiApp(TerminalApp):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from uvtui.core.changes import latest_backup
 
-        yield from super().get_system_commands(screen)
+        # Textual's "Keys" panel would be a second "Help": ours lists every key of the screen.
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
+        yield SystemCommand("Help", "Show all keys", self.action_help)
         if not isinstance(screen, MainScreen):
             return
         for title, help_text, action in PALETTE_COMMANDS:
@@ -94,7 +96,6 @@ class UvtuiApp(TerminalApp):
                 "Restore every file the last migration wrote",
                 lambda: self.call_later(self._undo_migration, screen),
             )
-        yield SystemCommand("Help", "Show all keys", self.action_help)
 
     async def _undo_migration(self, screen: MainScreen) -> None:
         from uvtui.tui.screens.migrate import undo_last_migration

@@ -85,7 +85,7 @@ class MigrateScreen(Screen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "next", "Next", priority=True, tooltip="Go to the next step"),
-        Binding("escape", "back", "Back", tooltip="Previous step (closes on the first)"),
+        Binding("escape", "back", "Back", tooltip="Close the warnings, else the previous step"),
         Binding("a", "apply", "Apply", tooltip="Write the selected files (asks first)"),
         Binding("w", "hints", "Warnings", tooltip="Warnings and hints instead of the diff"),
         Binding("u", "undo", "Undo", tooltip="Restore every file from the backup"),
@@ -511,7 +511,9 @@ class MigrateScreen(Screen[bool]):
 
     def action_back(self) -> None:
         previous = {"choices": "found", "preview": "choices"}
-        if self.step in previous:
+        if self.step == "preview" and self._showing_hints:
+            self.action_hints()  # Esc closes the warnings view first, back to the diff
+        elif self.step in previous:
             self._show_step(previous[self.step])
         elif self.step == "message" and self.plan is not None and self.applied is None:
             self._show_step("choices")
