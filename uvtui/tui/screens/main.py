@@ -249,7 +249,7 @@ class MainScreen(RunActions, Screen[None]):
         if any(
             row.status is not CheckStatus.PENDING for row in table.all_rows if row.name in names
         ):
-            table.update_rows(pending)  # a re-check: back to "checking" until answers come
+            self._show_rows(pending)  # a re-check: back to "checking" until answers come
         self.query_one(StatusLine).show(f"{self._mode}checking 0/{total}…", 0, total)
         self.check_index(pending, self.allow_prereleases)
 
@@ -317,9 +317,14 @@ class MainScreen(RunActions, Screen[None]):
             **callbacks,
         )
 
+    def _show_rows(self, rows: list[OutdatedRow]) -> None:
+        """New answers for some rows: their cells in the table, their markers in the tree."""
+        self.query_one(DependencyTable).update_rows(rows)
+        self.query_one(LockTree).show_updates(rows)
+
     def on_rows_checked(self, message: RowsChecked) -> None:
         self._releases.update(message.releases)
-        self.query_one(DependencyTable).update_rows(message.rows)
+        self._show_rows(message.rows)
         self.query_one(StatusLine).show(
             f"{self._mode}checked {message.done}/{message.total}", message.done, message.total
         )
@@ -472,7 +477,7 @@ class MainScreen(RunActions, Screen[None]):
         refilled = [row for row in rows if row.name in self._releases]
         table = self.query_one(DependencyTable)
         table.allow_prereleases = self.allow_prereleases
-        table.update_rows(refilled)
+        self._show_rows(refilled)
         table.show_view_title()
         self._show_selected()
 

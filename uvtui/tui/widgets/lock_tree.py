@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from rich.style import Style
 from rich.text import Text
@@ -11,21 +12,38 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from uvtui.core.project.lock import LockDependency, LockedPackage, Lockfile
+from uvtui.core.project.outdated import OutdatedRow
+from uvtui.tui.formatting import is_outdated, update_marker
 
 
 @dataclass(frozen=True)
 class PackageNode:
-    """Data of a package node: the package and the keys of its ancestors (to cut cycles)."""
+    """Data of a package node: the package, the edge that led to it, and the keys of its
+    ancestors (to cut cycles)."""
 
     package: LockedPackage
     ancestors: frozenset[tuple[str, str | None]]
     loaded: bool = False
+    edge: LockDependency | None = None
+    cycle: bool = False
 
 
-def package_label(package: LockedPackage, edge: LockDependency | None, cycle: bool = False) -> Text:
+def package_label(
+    package: LockedPackage,
+    edge: LockDependency | None,
+    cycle: bool = False,
+    row: OutdatedRow | None = None,
+) -> Text:
+    """The node's text; an outdated or yanked package carries the table's marker and colour."""
     text = Text(package.name, style="bold" if edge is None else "")
     if package.version:
         text.append(f" {package.version}")
+    if row is not None and is_outdated(row):
+        marker, style = update_marker(row)
+        text.append(" ")
+        text.append(marker, style=style)
+        if row.latest and not row.yanked:
+            text.append(f" {row.latest}", style=style)
     if edge is not None and edge.extras:
         text.append(f" [{','.join(edge.extras)}]", style="dim")
     if edge is not None and edge.marker:
@@ -51,6 +69,7 @@ class LockTree(Tree[PackageNode | None]):
         self.show_root = True
         self.guide_depth = 2
         self._lock: Lockfile | None = None
+        self._rows: dict[tuple[str, str | None], OutdatedRow] = {}  # index answers by package
 
     def render_label(
         self, node: TreeNode[PackageNode | None], base_style: Style, style: Style
@@ -92,8 +111,8 @@ class LockTree(Tree[PackageNode | None]):
             parent.add_leaf(Text(f"{edge.name} (not in uv.lock)", style="dim"))
         for target in targets:
             cycle = target.key in ancestors
-            data = PackageNode(target, ancestors | {target.key})
-            label = package_label(target, edge, cycle=cycle)
+            data = PackageNode(target, ancestors | {target.key}, edge=edge, cycle=cycle)
+            label = package_label(target, edge, cycle, self._rows.get(target.key))
             if cycle or not target.dependencies:
                 parent.add_leaf(label, data=data)
             else:
@@ -104,9 +123,21 @@ class LockTree(Tree[PackageNode | None]):
         data = node.data
         if data is None or data.loaded:
             return
-        node.data = PackageNode(data.package, data.ancestors, loaded=True)
+        node.data = replace(data, loaded=True)
         for edge in sorted(data.package.dependencies, key=lambda e: (e.group != "main", e.name)):
             self._add_edge(node, edge, data.ancestors)
+
+    def show_updates(self, rows: Iterable[OutdatedRow]) -> None:
+        """Index answers: the nodes built so far get their markers, later ones when built."""
+        rows = list(rows)
+        changed = {(row.name, row.locked) for row in rows}
+        for row in rows:
+            self._rows[(row.name, row.locked)] = row
+        for node in self._tree_nodes.values():
+            data = node.data
+            if isinstance(data, PackageNode) and data.package.key in changed:
+                row = self._rows[data.package.key]
+                node.set_label(package_label(data.package, data.edge, data.cycle, row))
 
     def select_package(self, name: str) -> bool:
         """Move the cursor to the first already built node of ``name``; False when none is built."""
