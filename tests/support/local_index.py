@@ -58,6 +58,7 @@ class Dist:
     # served under this name instead of the wheel's, e.g. an odd "thrift-0.14.0-2.tar.gz"
     # on the project's page (the bytes stay the wheel's: only the name is under test)
     filename: str | None = None
+    homepage: str | None = None  # None: a made-up example.invalid address (and changelog)
 
     @property
     def normalized_name(self) -> str:
@@ -72,6 +73,66 @@ class Dist:
 
 def _days(n: int) -> datetime:
     return BASE_TIME + timedelta(days=n)
+
+
+# Real summaries and home pages, so that screenshots show a project as it looks in real life.
+PROJECT_INFO: dict[str, tuple[str, str]] = {
+    "async-timeout": (
+        "Timeout context manager for asyncio programs",
+        "https://github.com/aio-libs/async-timeout",
+    ),
+    "blinker": (
+        "Fast, simple object-to-object and broadcast signaling",
+        "https://blinker.readthedocs.io/",
+    ),
+    "click": ("Composable command line interface toolkit", "https://click.palletsprojects.com/"),
+    "colorama": ("Cross-platform colored terminal text.", "https://github.com/tartley/colorama"),
+    "flask": (
+        "A simple framework for building complex web applications.",
+        "https://flask.palletsprojects.com/",
+    ),
+    "gunicorn": ("WSGI HTTP Server for UNIX", "https://gunicorn.org"),
+    "iniconfig": (
+        "brain-dead simple config-ini parsing",
+        "https://github.com/pytest-dev/iniconfig",
+    ),
+    "itsdangerous": (
+        "Safely pass data to untrusted environments and back.",
+        "https://itsdangerous.palletsprojects.com/",
+    ),
+    "jinja2": ("A very fast and expressive template engine.", "https://jinja.palletsprojects.com/"),
+    "markupsafe": (
+        "Safely add untrusted strings to HTML/XML markup.",
+        "https://markupsafe.palletsprojects.com/",
+    ),
+    "packaging": ("Core utilities for Python packages", "https://github.com/pypa/packaging"),
+    "pluggy": (
+        "plugin and hook calling mechanisms for python",
+        "https://github.com/pytest-dev/pluggy",
+    ),
+    "psycopg": ("PostgreSQL database adapter for Python", "https://psycopg.org/"),
+    "psycopg-binary": (
+        "PostgreSQL database adapter for Python -- C optimisation distribution",
+        "https://psycopg.org/",
+    ),
+    "pytest": ("pytest: simple powerful testing with Python", "https://docs.pytest.org/"),
+    "python-dotenv": (
+        "Read key-value pairs from a .env file and set them as environment variables",
+        "https://github.com/theskumar/python-dotenv",
+    ),
+    "redis": (
+        "Python client for Redis database and key-value store",
+        "https://github.com/redis/redis-py",
+    ),
+    "ruff": (
+        "An extremely fast Python linter and code formatter, written in Rust.",
+        "https://docs.astral.sh/ruff",
+    ),
+    "werkzeug": (
+        "The comprehensive WSGI web application library.",
+        "https://werkzeug.palletsprojects.com/",
+    ),
+}
 
 
 def _series(
@@ -89,7 +150,8 @@ def _series(
             version,
             requires_dist=requires_dist,
             requires_python=requires_python,
-            summary=f"{name} test package",
+            summary=PROJECT_INFO[name][0] if name in PROJECT_INFO else f"{name} test package",
+            homepage=PROJECT_INFO[name][1] if name in PROJECT_INFO else None,
             upload_time=_days(start_day + 30 * i),
             provides_extra=provides_extra,
         )
@@ -126,7 +188,12 @@ def example_app_catalogue() -> list[Dist]:
         "click>=8.1.3",
         "blinker>=1.6.2",
     )
-    flask = _series("flask", ["2.3.3"], requires_dist=(*flask_deps[1:], "werkzeug>=2.3.7"))
+    flask = _series(
+        "flask",
+        ["2.3.2", "2.3.3"],
+        requires_dist=(*flask_deps[1:], "werkzeug>=2.3.7"),
+        start_day=-30,
+    )
     flask += _series("flask", ["3.0.0", "3.0.3", "3.1.0"], requires_dist=flask_deps, start_day=60)
     return [
         *flask,
@@ -135,7 +202,7 @@ def example_app_catalogue() -> list[Dist]:
         ),
         *_series("jinja2", ["3.1.2", "3.1.4", "3.1.6"], requires_dist=("markupsafe>=2.0",)),
         *_series("itsdangerous", ["2.1.2", "2.2.0"]),
-        *_series("click", ["8.1.3", "8.1.7", "8.1.8", "8.2.1"]),
+        *_series("click", ["8.1.3", "8.1.6", "8.1.7", "8.1.8", "8.2.1"]),
         *_series("blinker", ["1.6.2", "1.8.2", "1.9.0"]),
         *_series("markupsafe", ["2.1.3", "2.1.5", "3.0.2"]),
         *_series("gunicorn", ["21.2.0", "22.0.0", "23.0.0"]),
@@ -154,8 +221,14 @@ def example_app_catalogue() -> list[Dist]:
         ),
         *_series("psycopg-binary", ["3.1.12", "3.1.18", "3.2.3"]),
         *_series("python-dotenv", ["1.0.0", "1.0.1", "1.1.0"]),
-        *_series("pytest", ["7.4.4", "8.0.0", "8.3.4", "8.4.1"]),
-        *_series("ruff", ["0.1.15", "0.4.10", "0.6.9", "0.8.4"]),
+        *_series("pytest", ["7.4.0", "7.4.4", "8.0.0", "8.3.4", "8.4.1"], start_day=-30),
+        *_series("ruff", ["0.1.6", "0.1.15", "0.4.10", "0.6.9", "0.8.4"], start_day=-30),
+        # The rest of the bundled example's lock (examples/flask-app), for the screenshots.
+        *_series("async-timeout", ["4.0.3", "5.0.1"]),
+        *_series("colorama", ["0.4.6"]),
+        *_series("iniconfig", ["2.0.0", "2.1.0"]),
+        *_series("packaging", ["23.1", "24.2", "25.0"]),
+        *_series("pluggy", ["1.2.0", "1.5.0", "1.6.0"]),
     ]  # fmt: skip
 
 
@@ -181,15 +254,25 @@ def metadata_text(dist: Dist) -> str:
         f"Name: {dist.name}",
         f"Version: {dist.version}",
         f"Summary: {dist.summary}",
-        f"Home-page: https://example.invalid/{dist.normalized_name}",
-        f"Project-URL: Changelog, https://example.invalid/{dist.normalized_name}/changelog",
-        f"Project-URL: Source, https://example.invalid/{dist.normalized_name}/source",
+        *(f"{key}: {value}" for key, value in _project_urls(dist)),
     ]
     if dist.requires_python:
         lines.append(f"Requires-Python: {dist.requires_python}")
     lines += [f"Provides-Extra: {extra}" for extra in dist.provides_extra]
     lines += [f"Requires-Dist: {requirement}" for requirement in dist.requires_dist]
     return "\n".join(lines) + "\n"
+
+
+def _project_urls(dist: Dist) -> list[tuple[str, str]]:
+    """Home-page and Project-URL metadata lines: the real home page, or made-up addresses."""
+    if dist.homepage:
+        return [("Home-page", dist.homepage)]
+    made_up = f"https://example.invalid/{dist.normalized_name}"
+    return [
+        ("Home-page", made_up),
+        ("Project-URL", f"Changelog, {made_up}/changelog"),
+        ("Project-URL", f"Source, {made_up}/source"),
+    ]
 
 
 def build_wheel(dist: Dist, directory: Path) -> Path:
@@ -317,18 +400,24 @@ def _project_html(name: str, files: list[_File], base_url: str) -> str:
 
 def _pypi_json(name: str, files: list[_File], base_url: str) -> dict:
     latest = max(files, key=lambda f: Version(f.dist.version)).dist
+    made_up = f"https://example.invalid/{name}"
+    project_urls = (
+        {"Homepage": latest.homepage}
+        if latest.homepage
+        else {
+            "Homepage": made_up,
+            "Changelog": f"{made_up}/changelog",
+            "Source": f"{made_up}/source",
+        }
+    )
     return {
         "info": {
             "name": latest.name,
             "version": latest.version,
             "summary": latest.summary,
-            "home_page": f"https://example.invalid/{name}",
+            "home_page": latest.homepage or made_up,
             "requires_python": latest.requires_python,
-            "project_urls": {
-                "Homepage": f"https://example.invalid/{name}",
-                "Changelog": f"https://example.invalid/{name}/changelog",
-                "Source": f"https://example.invalid/{name}/source",
-            },
+            "project_urls": project_urls,
         },
         "releases": {
             f.dist.version: [{"filename": f.filename, "url": f"{base_url}/files/{f.filename}"}]

@@ -134,7 +134,8 @@ async def test_details_panel_for_selected_package(shop: Path, make_app) -> None:
         await settle(pilot)
         text = plain(screen.query_one("#details-body"))
         assert "flask 2.3.3" in text
-        assert "flask test package" in text  # summary from the index's JSON metadata
+        assert "A simple framework for building complex web applications." in text  # the index's
+        assert "https://flask.palletsprojects.com/" in text  # JSON metadata
         versions = [
             line.split()[0] for line in text.split("Versions")[1].splitlines() if line.strip()
         ]
