@@ -63,6 +63,14 @@ async def test_main_screen_readable(shop: Path, make_app, mode: str, size: tuple
         await pilot.pause()
         dialog = app.screen.query_one("#help-dialog").region  # the screen behind is dimmed
         assert unreadable(app, mode, within=dialog) == []
+        for key, dialog_id in (("w", "#why-dialog"), ("L", "#confirm-dialog")):
+            await pilot.press("escape", key)
+            await pilot.pause()
+            dialog = app.screen.query_one(dialog_id).region
+            assert unreadable(app, mode, within=dialog) == [], dialog_id
+        await pilot.press("escape", "slash", "r")  # the filter input
+        await pilot.pause()
+        assert unreadable(app, mode) == []
 
 
 async def _wizard_at(pilot: Pilot, step: str) -> MigrateScreen:
