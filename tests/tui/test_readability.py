@@ -27,6 +27,7 @@ from uvtui.tui.formatting import (
     YANKED_MARKER,
 )
 from uvtui.tui.screens.migrate import MigrateApp, MigrateScreen
+from uvtui.tui.widgets.dependency_table import DependencyTable
 
 MARKERS = {
     text for text, _ in (*UPDATE_MARKERS.values(), YANKED_MARKER, UNKNOWN_MARKER, CURRENT_MARKER)
@@ -55,6 +56,10 @@ async def test_main_screen_readable(shop: Path, make_app, mode: str, size: tuple
         shown = {cell.text for cell in screen_cells(app)}
         assert {"⇈ major", "⇑ minor", "⚠ yanked"} <= shown
         assert unreadable(app, mode) == []
+        if "no-color" in mode:  # no background colour shows the cursor: reverse video does
+            table = app.screen.query_one(DependencyTable)
+            cursor_line = app.screen._compositor.render_strips()[table.region.y + 2]
+            assert any(s.style and s.style.reverse and s.text.strip() for s in cursor_line)
         await pilot.press("t")  # transitive rows: "✓ current" and dim "(transitive)"
         await settle(pilot)
         assert "✓ current" in {cell.text for cell in screen_cells(app)}
