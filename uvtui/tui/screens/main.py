@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -29,6 +28,7 @@ from uvtui.core.project.outdated import (
 from uvtui.tui.config import AppConfig
 from uvtui.tui.formatting import display_path, is_outdated, worker_error_message
 from uvtui.tui.messages import CheckFinished, DetailsLoaded, LockFinished, RowsChecked
+from uvtui.tui.screens.changes import CHANGE_ACTIONS, ChangeActions
 from uvtui.tui.screens.runs import RunActions
 from uvtui.tui.widgets.dependency_table import DependencyTable, row_key
 from uvtui.tui.widgets.details import DetailsPanel
@@ -43,7 +43,9 @@ if TYPE_CHECKING:
 BATCH_SECONDS = 0.1  # index answers are posted to the UI at most this often
 DETAILS_DELAY = 0.15  # seconds the selection must rest before its summary is fetched
 # Actions that need the panes (not offered on the error / pip project panels).
-PANE_ACTIONS = {"filter", "toggle_outdated", "toggle_transitive", "toggle_prereleases", "why"}
+PANE_ACTIONS = {
+    "filter", "toggle_outdated", "toggle_transitive", "toggle_prereleases", "why", *CHANGE_ACTIONS
+}  # fmt: skip
 
 
 WIDE = 150  # columns from which the tree and details sit beside the table
@@ -62,7 +64,7 @@ class _Failing:
             on_result(name, self._error)
 
 
-class MainScreen(RunActions, Screen[None]):
+class MainScreen(RunActions, ChangeActions):
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (WIDE, "-wide")]
     # Focused while composing: a focus change after the first frame restyles the table, which
     # makes DataTable throw away every rendered cell.

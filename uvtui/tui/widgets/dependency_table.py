@@ -54,8 +54,12 @@ def _groups(row: OutdatedRow) -> str:
     return ", ".join(row.groups) if row.groups else "(transitive)"
 
 
-def _name_cell(row: OutdatedRow, marker: str | None) -> Text:
-    text = Text(row.name)
+MARK = "● "  # before the name of a row marked for a bump or a removal
+
+
+def _name_cell(row: OutdatedRow, marker: str | None, marked: bool = False) -> Text:
+    text = Text(MARK, style="bold cyan") if marked else Text()
+    text.append(row.name)
     if marker:
         marker = marker.replace("python_full_version", "python").replace("python_version", "python")
         shown = marker if len(marker) <= MARKER_WIDTH else marker[: MARKER_WIDTH - 1] + "…"
@@ -63,11 +67,11 @@ def _name_cell(row: OutdatedRow, marker: str | None) -> Text:
     return text
 
 
-def _cells(row: OutdatedRow, marker: str | None) -> dict[str, Text]:
+def _cells(row: OutdatedRow, marker: str | None, marked: bool = False) -> dict[str, Text]:
     # Text, never str: DataTable parses a str cell as markup, which is slow and would eat a
     # "[...]" in the cell.
     return {
-        "name": _name_cell(row, marker),
+        "name": _name_cell(row, marker, marked),
         "group": Text(_groups(row), style="" if row.groups else "dim italic"),
         "constraint": Text(row.constraint) if row.constraint else Text("(any)", style="dim"),
         "locked": Text(row.locked) if row.locked else Text("(not locked)", style="dim"),
@@ -100,6 +104,7 @@ class DependencyTable(DataTable[Text]):
         self.compact = False
         # Short markers of forked rows (the edge marker from uv.lock), by (name, version).
         self.short_markers: dict[tuple[str, str | None], str] = {}
+        self.marked: set[str] = set()  # row keys marked with space (see screens/changes.py)
 
     @property
     def shown_columns(self) -> list[Column]:
@@ -192,7 +197,7 @@ class DependencyTable(DataTable[Text]):
                 self.columns[key].width = self.columns[key].label.cell_len
         for row in rows:
             marker = self.short_markers.get((row.name, row.locked), row.marker)
-            cells = _cells(row, marker)
+            cells = _cells(row, marker, row_key(row) in self.marked)
             for key in keys:
                 self._widen(key, cells[key].cell_len)
             self.add_row(*(cells[key] for key in keys), key=row_key(row))
@@ -201,6 +206,16 @@ class DependencyTable(DataTable[Text]):
             self.move_cursor(row=index, animate=False, scroll=not keep_scroll)
         if keep_scroll:
             self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False)
+
+    def show_mark(self, row: OutdatedRow) -> None:
+        """Redraw the name cell of one row after its mark changed."""
+        key = row_key(row)
+        if key in self.rows:
+            marker = self.short_markers.get((row.name, row.locked), row.marker)
+            cell = _name_cell(row, marker, key in self.marked)
+            self.update_cell(key, "name", cell)
+            if self._widen("name", cell.cell_len):
+                self._fit_virtual_size()
 
     def _widen(self, column_key: str, width: int) -> bool:
         """Make the column at least ``width`` wide (the update column keeps its fixed width)."""
