@@ -26,6 +26,7 @@ from tests.support.local_index import (  # noqa: E402
     serve_local_index,
 )
 from tests.support.migration_trees import seed  # noqa: E402
+from tests.support.review_plan import ReviewApp  # noqa: E402
 from tests.support.tui_app import settle  # noqa: E402
 from uvtui.core.containers.runner import Run  # noqa: E402
 from uvtui.core.project.lock import load_lock  # noqa: E402
@@ -124,6 +125,14 @@ async def shoot_log(project: Path, index: LocalIndex, name: str, size: tuple[int
         return save(app, name, "log")
 
 
+async def shoot_review(root: Path, name: str, size: tuple[int, int]) -> Path:
+    """The review screen of a bump (a fixed plan: a real one's lock diff names a random port)."""
+    app = ReviewApp(root)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        return save(app, name, "review")
+
+
 def save(app: App, name: str, title: str) -> Path:
     target = SCREENSHOTS / f"{name}.svg"
     target.write_text(app.export_screenshot(title=f"uvtui {title}"))
@@ -155,6 +164,7 @@ async def main() -> None:
             for name, size, keys in SHOTS:
                 print(await shoot(project, index, work / "cache", name, size, keys))
             print(await shoot_log(project, index, "log-sync", (100, 24)))
+        print(await shoot_review(work, "review", (120, 40)))
         with serve_local_index(None, work / "wizard-index") as index:
             for number, (name, size, keys) in enumerate(WIZARD_SHOTS):
                 pip_project = seed(work / f"wizard-{number}" / "pip-app")
