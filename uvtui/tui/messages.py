@@ -100,6 +100,7 @@ class RunFinished(Message):
     """The run ended (`result`), or could not start (`error`)."""
 
     result: RunResult | None
+    error: str | None = None
 
 
 # Add / bump / remove (screens/changes.py).
