@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 
 from tests.support.local_index import Dist, LocalIndex, default_catalogue, serve_local_index
 from tests.support.migration_trees import seed
+from tests.support.review_plan import ReviewApp
 from tests.support.tui_app import TRUE_COLOUR, settle
 from uvtui.core.containers.runner import Run
 from uvtui.core.project.lock import load_lock
@@ -106,6 +107,14 @@ async def shoot_log(project: Path, index: LocalIndex, size: tuple[int, int]) -> 
         return screenshot(app, "log")
 
 
+async def shoot_review(root: Path, size: tuple[int, int]) -> str:
+    """The review screen of a bump (a fixed plan: a real one's lock diff names a random port)."""
+    app = ReviewApp(root)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        return screenshot(app, "review")
+
+
 def environ(index: LocalIndex) -> dict[str, str]:
     """A true-colour terminal with colour on, whatever the host's TERM and NO_COLOR."""
     env = {**index.uv_env(), **TRUE_COLOUR}
@@ -153,6 +162,7 @@ async def render_all(work: Path) -> dict[str, str]:
         for name, size, keys in SHOTS:
             shots[name] = await shoot(project, index, work / "cache", name, size, keys)
         shots["log-sync"] = await shoot_log(project, index, (100, 24))
+    shots["review"] = await shoot_review(work, (120, 40))
     with serve_local_index(None, work / "wizard-index") as index:
         for number, (name, size, keys) in enumerate(WIZARD_SHOTS):
             pip_project = seed(work / f"wizard-{number}" / "pip-app")

@@ -23,6 +23,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from uvtui.commands import build, completion, exec, migrate, outdated
+from uvtui.commands import add, build, bump, completion, exec, migrate, outdated, remove
 
-COMMANDS: tuple[ModuleType, ...] = (outdated, migrate, exec, build, completion)
+COMMANDS: tuple[ModuleType, ...] = (outdated, migrate, add, bump, remove, exec, build, completion)

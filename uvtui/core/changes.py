@@ -24,6 +24,7 @@ from uvtui.core.findings import Finding
 BACKUP_DIR = ".uvtui/backup"
 MANIFEST = "manifest.json"
 UNDONE_SUFFIX = ".undone"
+REDO_DIR = "redo"  # inside an undone backup: the bytes the undo replaced
 COPY_SKIP = (".git", ".venv", "node_modules", ".uvtui")
 
 
@@ -72,6 +73,8 @@ class ChangePlan:
     root: Path
     changes: tuple[FileChange, ...]
     findings: tuple[Finding, ...] = ()
+    # What the change does in a few words ("bump flask to 3.1.0"): the undo/redo labels.
+    description: str = ""
 
     def diff(self) -> str:
         """The unified diff of every change, in plan order."""
@@ -120,16 +123,20 @@ def apply_plan(plan: ChangePlan) -> AppliedChange:
     modes = {c.path: _mode_of(_target(root, c.path)) for c in changes if c.old is not None}
     journal = _Written()
     try:
-        _write_backup(backup_dir, changes, modes)
+        _write_backup(backup_dir, changes, modes, plan.description)
         for change in changes:
             _apply_one(root, change, modes.get(change.path), journal)
         _record_dirs(backup_dir, root, journal.dirs)
-    except (OSError, UvtuiError) as error:
+    except BaseException as error:
+        # Ctrl-C (KeyboardInterrupt) between two files too: no half-applied change stays.
         _roll_back(journal)
         shutil.rmtree(backup_dir, ignore_errors=True)
+        if not isinstance(error, (OSError, UvtuiError)):
+            raise
         raise UvtuiError(
             f"Could not write the changes ({_describe(error)}); every file was restored."
         ) from error
+    _forget_redo(root / BACKUP_DIR)
     return AppliedChange(
         root=root,
         backup_dir=backup_dir,
@@ -190,11 +197,101 @@ def undo_latest(root: Path) -> AppliedChange | None:
     if backup_dir is None:
         return None
     try:
+        _keep_for_redo(backup_dir)
         undone = restore_backup(backup_dir)
     except (OSError, KeyError, ValueError) as error:
         raise UvtuiError(f"Could not undo from {backup_dir} ({_describe(error)}).") from error
     backup_dir.rename(backup_dir.with_name(backup_dir.name + UNDONE_SUFFIX))
     return undone
+
+
+def redo_latest(root: Path) -> AppliedChange | None:
+    """Write again what the last undo took back; None when there is nothing to redo.
+
+    Only undos since the last apply can be redone, most recent undo first. Refuses (nothing
+    written) when a file no longer has the bytes the undo left.
+    """
+    backup_dir = next_redo(root)
+    if backup_dir is None:
+        return None
+    manifest = _manifest(backup_dir)
+    redo_dir = backup_dir / REDO_DIR
+    root = backup_dir.parents[2]
+    changes = []
+    for rel in manifest["replaced"] + manifest["created"]:
+        old = None if rel in manifest["created"] else _target(backup_dir, rel).read_bytes()
+        new = _target(redo_dir, rel).read_bytes()
+        changes.append(FileChange(rel, old, new))
+    changes += [
+        FileChange(rel, _target(backup_dir, rel).read_bytes(), None) for rel in manifest["deleted"]
+    ]
+    for change in changes:
+        _check_unchanged(root, change)
+    journal = _Written()
+    try:
+        for change in changes:
+            _apply_one(root, change, manifest["modes"].get(change.path), journal)
+    except OSError as error:
+        _roll_back(journal)
+        raise UvtuiError(
+            f"Could not redo ({_describe(error)}); every file was restored."
+        ) from error
+    shutil.rmtree(redo_dir, ignore_errors=True)
+    live = backup_dir.with_name(backup_dir.name.removesuffix(UNDONE_SUFFIX))
+    backup_dir.rename(live)
+    return AppliedChange(
+        root=root,
+        backup_dir=live,
+        replaced=tuple(manifest["replaced"]),
+        deleted=tuple(manifest["deleted"]),
+        created=tuple(manifest["created"]),
+    )
+
+
+def next_redo(root: Path) -> Path | None:
+    """The backup a redo would write again (the most recently undone), or None."""
+    backups = root.resolve() / BACKUP_DIR
+    if not backups.is_dir():
+        return None
+    candidates = sorted(
+        entry
+        for entry in backups.iterdir()
+        if entry.name.endswith(UNDONE_SUFFIX) and (entry / REDO_DIR).is_dir()
+    )
+    return candidates[0] if candidates else None
+
+
+def backup_description(backup_dir: Path) -> str:
+    """What the apply that made this backup did, in a few words ("" when it did not say)."""
+    try:
+        return str(_manifest(backup_dir).get("description", ""))
+    except (OSError, ValueError):
+        return ""
+
+
+def _manifest(backup_dir: Path) -> dict:
+    return json.loads((backup_dir / MANIFEST).read_text(encoding="utf-8"))
+
+
+def _keep_for_redo(backup_dir: Path) -> None:
+    """Copy the bytes the undo is about to replace, so a redo can write them again."""
+    manifest = _manifest(backup_dir)
+    root = backup_dir.parents[2]
+    redo_dir = backup_dir / REDO_DIR
+    for rel in manifest["replaced"] + manifest["created"]:
+        current = _read_current(_target(root, rel))
+        if current is None:
+            raise UvtuiError(f"{rel} is missing; the change cannot be undone safely.")
+        copy = _target(redo_dir, rel)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(copy, current, 0o600, _Written())
+
+
+def _forget_redo(backups: Path) -> None:
+    """A new apply starts a new history: what was undone before can no longer be redone."""
+    for entry in backups.iterdir():
+        if entry.name.endswith(UNDONE_SUFFIX):
+            shutil.rmtree(entry / REDO_DIR, ignore_errors=True)
 
 
 def latest_backup(root: Path) -> Path | None:
@@ -254,7 +351,9 @@ def _new_backup_dir(root: Path) -> Path:
         return backups / stamp
 
 
-def _write_backup(backup_dir: Path, changes: list[FileChange], modes: dict[str, int]) -> None:
+def _write_backup(
+    backup_dir: Path, changes: list[FileChange], modes: dict[str, int], description: str
+) -> None:
     for change in changes:
         if change.old is not None:
             copy = _target(backup_dir, change.path)
@@ -268,6 +367,7 @@ def _write_backup(backup_dir: Path, changes: list[FileChange], modes: dict[str, 
         "created": [c.path for c in changes if c.kind == "create"],
         "modes": modes,
         "created_dirs": [],
+        "description": description,
     }
     _write_manifest(backup_dir, manifest)
 

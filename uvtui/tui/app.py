@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from uvtui.tui.config import AppConfig
+from uvtui.tui.screens.changes import ChangeActions
 from uvtui.tui.screens.main import MainScreen
 from uvtui.tui.screens.runs import RUN_PALETTE_COMMANDS
 from uvtui.tui.terminal import TerminalApp
@@ -30,6 +31,20 @@ PALETTE_COMMANDS = (
     ("Why is it installed", "Dependency chains to the selected package", "why"),
     ("Lock", "Create or refresh uv.lock", "lock"),
     ("Migrate to uv", "Turn requirement files and a pip Dockerfile into a uv project", "migrate"),
+    (
+        "Bump to latest compatible",
+        "Marked packages (or the selected one), uv.lock only",
+        "bump_compatible",
+    ),
+    ("Bump to latest", "Rewrite the constraints of the marked packages, then lock", "bump_latest"),
+    ("Add a package", "To the project, a dependency group or an extra", "add"),
+    ("Remove", "Remove the marked packages (or the selected one)", "remove"),
+    ("Mark every outdated", "Mark each shown package that has an update", "mark_outdated"),
+    (
+        "Mark patch and minor updates",
+        "Mark each shown package with a patch or minor update",
+        "mark_minor",
+    ),
 )
 
 
@@ -71,13 +86,18 @@ class UvtuiApp(TerminalApp):
             return
         screen = self.screen
         if isinstance(screen, MainScreen):
-            bindings = [*self.BINDINGS, *MainScreen.BINDINGS, *DependencyTable.BINDINGS]
+            bindings = [
+                *self.BINDINGS,
+                *MainScreen.BINDINGS,
+                *ChangeActions.BINDINGS,
+                *DependencyTable.BINDINGS,
+            ]
         else:
             bindings = [*self.BINDINGS, *screen.BINDINGS]
         self.push_screen(HelpScreen(bindings))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        from uvtui.core.changes import latest_backup
+        from uvtui.core.changes import backup_description, latest_backup, next_redo
 
         # Textual's "Keys" panel would be a second "Help": ours lists every key of the screen.
         yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
@@ -90,18 +110,21 @@ class UvtuiApp(TerminalApp):
         for action, title, help_text in RUN_PALETTE_COMMANDS:
             if screen.check_action(action, ()):
                 yield SystemCommand(title, help_text, self._main_action(screen, action))
-        if latest_backup(screen.loaded.root) is not None:
+        # One history for migrations and add / bump / remove: the palette names what it takes back.
+        backup = latest_backup(screen.loaded.root)
+        if backup is not None:
+            what = backup_description(backup) or "last migration"
             yield SystemCommand(
-                "Undo last migration",
-                "Restore every file the last migration wrote",
-                lambda: self.call_later(self._undo_migration, screen),
+                f"Undo {what}",
+                "Restore every file it wrote (u)",
+                self._main_action(screen, "undo"),
             )
-
-    async def _undo_migration(self, screen: MainScreen) -> None:
-        from uvtui.tui.screens.migrate import undo_last_migration
-
-        if undo_last_migration(self, screen.loaded.root):
-            await screen.reload()
+        redo = next_redo(screen.loaded.root)
+        if redo is not None:
+            what = backup_description(redo) or "last migration"
+            yield SystemCommand(
+                f"Redo {what}", "Write it again (R)", self._main_action(screen, "redo")
+            )
 
     def _main_action(self, screen: MainScreen, action: str):  # type: ignore[no-untyped-def]
         return lambda: self.call_later(screen.run_action, action)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ from textual.message import Message
 if TYPE_CHECKING:
     from uvtui.core.changes import AppliedChange
     from uvtui.core.containers.runner import RunResult
+    from uvtui.core.edits.plan import EditPlan
     from uvtui.core.index.client import PackageReleases
     from uvtui.core.migrate.plan import MigrationPlan
     from uvtui.core.project.outdated import OutdatedRow
@@ -99,3 +101,33 @@ class RunFinished(Message):
 
     result: RunResult | None
     error: str | None = None
+
+
+# Add / bump / remove (screens/changes.py).
+
+
+@dataclass
+class EditPlanned(Message):
+    """uv locked the edit in a scratch copy: the plan goes to the review screen."""
+
+    plan: EditPlan
+
+
+@dataclass
+class EditNotPlanned(Message):
+    """The edit could not be planned (uv's shortened error, an unknown name): nothing written."""
+
+    message: str
+    # A [tool.uv] constraint or override holds a bump back: what holds, and how to plan again
+    # with those settings rewritten too.
+    held: tuple[str, ...] = ()
+    retry: Callable[[], None] | None = None
+
+
+@dataclass
+class EditApplied(Message):
+    """apply_edit ended; `error` is set (nothing written) when it refused or failed."""
+
+    description: str
+    error: str | None
+    changed_on_disk: bool = False

@@ -114,6 +114,12 @@ class Project:
 
         return tomlkit.parse(self.text)
 
+    def member_project(self, member: str) -> Project | None:
+        """The Project (root or workspace member) whose normalized name is `member`."""
+        if member == (self.name or VIRTUAL_ROOT_MEMBER):
+            return self
+        return next((m for m in self.workspace_members if m.name == member), None)
+
 
 def load_project(path: Path) -> Project:
     """Load pyproject.toml (a file, or the one in a directory) and its uv workspace members.

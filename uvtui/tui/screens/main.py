@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -29,6 +28,7 @@ from uvtui.core.project.outdated import (
 from uvtui.tui.config import AppConfig
 from uvtui.tui.formatting import display_path, is_outdated, worker_error_message
 from uvtui.tui.messages import CheckFinished, DetailsLoaded, LockFinished, RowsChecked
+from uvtui.tui.screens.changes import CHANGE_ACTIONS, ChangeActions
 from uvtui.tui.screens.pane_layout import PaneHeights, pane_heights
 from uvtui.tui.screens.runs import RunActions
 from uvtui.tui.widgets.dependency_table import DependencyTable, row_key
@@ -51,6 +51,7 @@ PANE_ACTIONS = {
     "toggle_prereleases",
     "why",
     "toggle_side",
+    *CHANGE_ACTIONS,
 }
 
 
@@ -70,7 +71,7 @@ class _Failing:
             on_result(name, self._error)
 
 
-class MainScreen(RunActions, Screen[None]):
+class MainScreen(RunActions, ChangeActions):
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (WIDE, "-wide")]
     # Focused while composing: a focus change after the first frame restyles the table, which
     # makes DataTable throw away every rendered cell.
@@ -99,7 +100,7 @@ class MainScreen(RunActions, Screen[None]):
             tooltip="Clear the filter",
         ),
         Binding("K", "run_lock", "Lock in container", show=False, tooltip="uv lock, live log"),
-        Binding("S", "run_sync", "Sync", show=False, tooltip="uv sync --frozen, live log"),
+        Binding("Y", "run_sync", "Sync", show=False, tooltip="uv sync --frozen, live log"),
         Binding("I", "run_uv_install", "uv-install", show=False, tooltip="bin/uv-install"),
         Binding("U", "run_outdated", "uv outdated", show=False, tooltip="uv tree --outdated"),
         Binding("x", "run_command", "Run…", show=False, tooltip="Run a command in the container"),

@@ -62,8 +62,12 @@ def _groups(row: OutdatedRow) -> str:
     return ", ".join(row.groups) if row.groups else "(transitive)"
 
 
-def _name_cell(row: OutdatedRow, marker: str | None) -> Text:
-    text = Text(row.name)
+MARK = "● "  # before the name of a row marked for a bump or a removal
+
+
+def _name_cell(row: OutdatedRow, marker: str | None, marked: bool = False) -> Text:
+    text = Text(MARK, style="bold cyan") if marked else Text()
+    text.append(row.name)
     if marker:
         marker = marker.replace("python_full_version", "python").replace("python_version", "python")
         shown = marker if len(marker) <= MARKER_WIDTH else marker[: MARKER_WIDTH - 1] + "…"
@@ -77,11 +81,11 @@ def _label_width(column: Column) -> int:
     return max(width, UPDATE_WIDTH) if column.key == "update" else width
 
 
-def _cells(row: OutdatedRow, marker: str | None) -> dict[str, Text]:
+def _cells(row: OutdatedRow, marker: str | None, marked: bool = False) -> dict[str, Text]:
     # Text, never str: DataTable parses a str cell as markup, which is slow and would eat a
     # "[...]" in the cell.
     return {
-        "name": _name_cell(row, marker),
+        "name": _name_cell(row, marker, marked),
         "group": Text(_groups(row), style="" if row.groups else "dim italic"),
         "constraint": Text(row.constraint) if row.constraint else Text("(any)", style="dim"),
         "locked": Text(row.locked) if row.locked else Text("(not locked)", style="dim"),
@@ -119,6 +123,7 @@ class DependencyTable(DataTable[Text]):
         self._natural_widths: dict[str, int] = {}  # what each column needs for the rows shown
         # Short markers of forked rows (the edge marker from uv.lock), by (name, version).
         self.short_markers: dict[tuple[str, str | None], str] = {}
+        self.marked: set[str] = set()  # row keys marked with space (see screens/changes.py)
 
     @property
     def shown_columns(self) -> list[Column]:
@@ -217,7 +222,12 @@ class DependencyTable(DataTable[Text]):
             reverse=self.sort_reverse,
         )
         cells = [
-            _cells(row, self.short_markers.get((row.name, row.locked), row.marker)) for row in rows
+            _cells(
+                row,
+                self.short_markers.get((row.name, row.locked), row.marker),
+                row_key(row) in self.marked,
+            )
+            for row in rows
         ]
         # Widths follow what is shown now, not every state the table went through.
         self._natural_widths = {
@@ -271,6 +281,16 @@ class DependencyTable(DataTable[Text]):
         name = self.columns["name"]
         if excess > 0:
             name.width = max(NAME_MIN_WIDTH, name.width - excess)
+
+    def show_mark(self, row: OutdatedRow) -> None:
+        """Redraw the name cell of one row after its mark changed."""
+        key = row_key(row)
+        if key in self.rows:
+            marker = self.short_markers.get((row.name, row.locked), row.marker)
+            cell = _name_cell(row, marker, key in self.marked)
+            self.update_cell(key, "name", cell)
+            if self._widen("name", cell.cell_len):
+                self._fit_virtual_size()
 
     def _widen(self, column_key: str, width: int) -> bool:
         """Make the column at least ``width`` wide; True when it grew."""

@@ -6,16 +6,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from uvtui.core.errors import UvtuiError
-from uvtui.core.migrate.plan import undo_migration
 from uvtui.tui.screens.migrate.wizard import Choices, MigrateScreen
 from uvtui.tui.terminal import TerminalApp
 
-__all__ = ["Choices", "MigrateApp", "MigrateScreen", "run_wizard", "undo_last_migration"]
+# Undo of a migration is the dependency screen's `u` (one history with add / bump / remove).
+__all__ = ["Choices", "MigrateApp", "MigrateScreen", "run_wizard"]
 
 
 class MigrateApp(TerminalApp):
@@ -41,18 +39,3 @@ def run_wizard(root: Path, choices: Choices | None = None) -> int:
     """Run the wizard on root in the terminal; returns the process exit code."""
     result = MigrateApp(root, choices=choices).run()
     return result if isinstance(result, int) else 0
-
-
-def undo_last_migration(app: App, root: Path) -> bool:
-    """Restore the files of the latest migration under root; True when something was restored."""
-    try:
-        undone = undo_migration(root)
-    except UvtuiError as error:
-        app.notify(error.message, title="undo", severity="error")
-        return False
-    if undone is None:
-        app.notify("Nothing to undo.", title="undo", severity="warning")
-        return False
-    restored = len(undone.replaced) + len(undone.deleted)
-    app.notify(f"Restored {restored} file(s), removed {len(undone.created)}.", title="undo")
-    return True

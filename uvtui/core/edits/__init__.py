@@ -1,0 +1,1 @@
+"""Add, bump and remove dependencies as reviewed, undoable plans (see plan.py)."""
