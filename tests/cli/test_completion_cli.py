@@ -95,6 +95,9 @@ def test_bash_completes_commands_and_global_options(project: Path) -> None:
     assert bash_complete("uvtui ", project) == [
         "outdated",
         "migrate",
+        "add",
+        "bump",
+        "remove",
         "exec",
         "build",
         "completion",
