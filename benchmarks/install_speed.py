@@ -107,8 +107,13 @@ def measure(client: docker.DockerClient, original: Path, migrated: Path, runs: i
 
 
 def remove_images(client: docker.DockerClient) -> None:
+    from docker.errors import ImageNotFound
+
     for image in client.images.list(filters={"label": BENCHMARK_LABEL}):
-        client.images.remove(image.id, force=True)
+        try:
+            client.images.remove(image.id, force=True)
+        except ImageNotFound:  # listed under two tags, or removed by another build meanwhile
+            continue
 
 
 def report(app: str, times: Times) -> None:
