@@ -6,6 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
 from tests.support.docker import PYTHON_IMAGE, TEST_LABEL, docker_client, require_image
 from tests.support.tui_app import settle
@@ -133,3 +134,47 @@ async def test_build_streams_then_offers_to_recreate_the_app_container(
     finally:
         container.remove(force=True)
         client.images.remove(image, force=True)
+
+
+@pytest.mark.docker
+async def test_without_a_running_app_container_a_one_off_is_offered_first(
+    shop: Path, make_app
+) -> None:
+    client = docker_client()
+    require_image(client, PYTHON_IMAGE)
+    labels = {
+        PROJECT: "shop",
+        SERVICE: "web",
+        WORKING_DIR: str(shop),
+        ONEOFF: "False",
+        TEST_LABEL: "1",
+    }
+    stopped = client.containers.create(PYTHON_IMAGE, ["true"], labels=labels)
+    try:
+        app = make_app(shop)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("x", *"cat pyproject.toml", "enter")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            detail = str(app.screen.query_one("#confirm-detail", Static).render())
+            assert PYTHON_IMAGE in detail and "docker compose run --rm web" in detail
+            await pilot.press("n")
+            await until(pilot, lambda: isinstance(app.screen, MainScreen))
+            assert any("docker compose up -d web" in n.message for n in app._notifications)
+
+            await pilot.press("x", *"cat pyproject.toml", "enter")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("y")
+            await until(pilot, lambda: isinstance(app.screen, LogScreen) and not app.screen.running)
+            assert app.screen.result is not None and app.screen.result.ok
+            view = app.screen.query_one(LogView)
+            assert view.plain_line(0) == "[project]"
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, MainScreen))
+
+            await pilot.press("x", *"true", "enter")  # the yes holds: no second question
+            await until(pilot, lambda: isinstance(app.screen, LogScreen) and not app.screen.running)
+            assert app.screen.result is not None and app.screen.result.ok
+    finally:
+        stopped.remove(force=True)
+    assert not client.containers.list(all=True, filters={"label": "org.uvtui.one-off"})
