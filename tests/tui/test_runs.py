@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from tests.support.docker import PYTHON_IMAGE, TEST_LABEL, docker_client, require_image
 from tests.support.tui_app import settle
@@ -15,6 +16,7 @@ from uvtui.core.containers.discovery import ONEOFF, PROJECT, SERVICE, WORKING_DI
 from uvtui.tui.screens.confirm import ConfirmScreen
 from uvtui.tui.screens.log import LogScreen
 from uvtui.tui.screens.main import MainScreen
+from uvtui.tui.screens.review import ReviewScreen
 from uvtui.tui.widgets.header import ProjectHeader
 from uvtui.tui.widgets.log_view import LogView
 
@@ -68,7 +70,7 @@ async def test_the_palette_offers_the_run_commands(shop: Path, make_app) -> None
 
 
 @pytest.mark.docker
-async def test_a_lock_changed_in_an_unmounted_container_is_offered_back(
+async def test_a_lock_changed_in_an_unmounted_container_is_reviewed_copied_back_and_undone(
     shop: Path, make_app
 ) -> None:
     client = docker_client()
@@ -83,20 +85,36 @@ async def test_a_lock_changed_in_an_unmounted_container_is_offered_back(
     container = client.containers.run(
         PYTHON_IMAGE, ["sleep", "600"], detach=True, labels=labels, working_dir="/app"
     )
+    original = (shop / "uv.lock").read_text()
+    locked = re.search(r'name = "([^"]+)"\nversion = "([^"]+)"\nsource = \{ registry', original)
+    assert locked is not None
+    name, version = locked.groups()
+    changed = original.replace(locked.group(0), locked.group(0).replace(version, "99.0.0"), 1)
     try:
-        changed = (shop / "uv.lock").read_text() + "# locked in the container\n"
         script = 'cat > uv.lock <<"EOF"\n' + changed + "EOF\n"
         assert container.exec_run(["sh", "-c", script]).exit_code == 0
         app = make_app(shop)
         async with app.run_test(size=(120, 40)) as pilot:
             main = await settle(pilot)
             await main.run_action("copy_lock_back")
-            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-            await pilot.press("y")
+            await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+            review = app.screen
+            assert isinstance(review, ReviewScreen)
+            assert '+version = "99.0.0"' in review.plan.diff()
+            table = review.query_one("#review-lock", DataTable)
+            assert [str(cell) for cell in table.get_row_at(0)] == [
+                name,
+                version,
+                "99.0.0",
+                "upgraded (major)",
+            ]
+            await pilot.press("enter")
             await until(pilot, lambda: (shop / "uv.lock").read_text() == changed)
+            await until(pilot, lambda: isinstance(app.screen, MainScreen))
+            await pilot.press("u")
+            await until(pilot, lambda: (shop / "uv.lock").read_text() == original)
     finally:
         container.remove(force=True)
-    assert list((shop / ".uvtui" / "backup").iterdir())
 
 
 @pytest.mark.docker
