@@ -112,4 +112,5 @@ def test_exec_asks_for_one_off_with_a_flag_off_a_terminal(
     assert refused_err.count("\n") == 1
     assert "docker compose up -d web" in refused_err and "--one-off" in refused_err
     assert allowed == 0 and allowed_out == "mounted\n"
-    assert not client.containers.list(all=True, filters={"label": "org.uvtui.one-off"})
+    mine = {"label": ["org.uvtui.one-off", f"{WORKING_DIR}={tmp_path}"]}
+    assert not client.containers.list(all=True, filters=mine)

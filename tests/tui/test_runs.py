@@ -193,6 +193,8 @@ async def test_without_a_running_app_container_a_one_off_is_offered_first(
             await pilot.press("x", *"true", "enter")  # the yes holds: no second question
             await until(pilot, lambda: isinstance(app.screen, LogScreen) and not app.screen.running)
             assert app.screen.result is not None and app.screen.result.ok
+            mine = {"label": ["org.uvtui.one-off", f"{WORKING_DIR}={shop}"]}
+            # The log's worker removes the one-off container just after the run's banner.
+            await until(pilot, lambda: not client.containers.list(all=True, filters=mine))
     finally:
         stopped.remove(force=True)
-    assert not client.containers.list(all=True, filters={"label": "org.uvtui.one-off"})
