@@ -42,6 +42,13 @@ def test_exec_without_a_command_is_a_usage_error(
     assert capsys.readouterr().err.startswith("uvtui: error: give the command to run after --")
 
 
+def test_one_off_with_local_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["exec", "--project", str(tmp_path), "--local", "--one-off", "--", "true"]) == 2
+    assert capsys.readouterr().err.strip() == "uvtui: error: --one-off does not go with --local"
+
+
 def test_exec_with_a_dead_engine_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
