@@ -42,6 +42,13 @@ def test_exec_without_a_command_is_a_usage_error(
     assert capsys.readouterr().err.startswith("uvtui: error: give the command to run after --")
 
 
+def test_one_off_with_local_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["exec", "--project", str(tmp_path), "--local", "--one-off", "--", "true"]) == 2
+    assert capsys.readouterr().err.strip() == "uvtui: error: --one-off does not go with --local"
+
+
 def test_exec_with_a_dead_engine_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -84,3 +91,33 @@ def test_build_streams_the_log(tmp_path: Path, capsys: pytest.CaptureFixture[str
         client.images.remove(tag, force=True)
     assert code == 0
     assert "built-" in capsys.readouterr().out
+
+
+@pytest.mark.docker
+def test_exec_asks_for_one_off_with_a_flag_off_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client = docker_client()
+    require_image(client, PYTHON_IMAGE)
+    labels = {
+        PROJECT: tmp_path.name,
+        SERVICE: "web",
+        WORKING_DIR: str(tmp_path),
+        ONEOFF: "False",
+        TEST_LABEL: "1",
+    }
+    stopped = client.containers.create(PYTHON_IMAGE, ["true"], labels=labels)
+    (tmp_path / "marker").write_text("mounted\n")
+    try:
+        refused = main(["exec", "--project", str(tmp_path), "--", "cat", "marker"])
+        refused_err = capsys.readouterr().err
+        allowed = main(["exec", "--project", str(tmp_path), "--one-off", "--", "cat", "marker"])
+        allowed_out = capsys.readouterr().out
+    finally:
+        stopped.remove(force=True)
+    assert refused == 125
+    assert refused_err.count("\n") == 1
+    assert "docker compose up -d web" in refused_err and "--one-off" in refused_err
+    assert allowed == 0 and allowed_out == "mounted\n"
+    mine = {"label": ["org.uvtui.one-off", f"{WORKING_DIR}={tmp_path}"]}
+    assert not client.containers.list(all=True, filters=mine)

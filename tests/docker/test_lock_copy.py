@@ -11,7 +11,12 @@ import pytest
 from tests.support.docker import PYTHON_IMAGE, TEST_LABEL, docker_client, require_image
 from uvtui.core.changes import apply_plan
 from uvtui.core.containers.exec_runner import ExecRunner
-from uvtui.core.containers.lock_copy import container_lock, mounts_project, plan_lock_copy
+from uvtui.core.containers.lock_copy import (
+    container_lock,
+    mounts_project,
+    plan_lock_copy,
+    review_lock_copy,
+)
 from uvtui.core.containers.runner import run_to_end
 
 pytestmark = pytest.mark.docker
@@ -55,6 +60,15 @@ def test_a_lock_written_in_an_unmounted_container_is_copied_back(
     apply_plan(plan)
     assert (tmp_path / "uv.lock").read_bytes() == lock
     assert plan_lock_copy(tmp_path, lock) is None
+
+
+def test_the_review_of_a_lock_that_is_not_a_lock_says_so(tmp_path: Path) -> None:
+    (tmp_path / "uv.lock").write_bytes(b"version = 1\n# old\n")
+    review = review_lock_copy(tmp_path, b"not = [toml", "app-web-1")
+    assert review is not None and review.lock_changes == ()
+    assert review.description == "copy uv.lock back from app-web-1"
+    assert review.notes and review.notes[0].startswith("No package table: ")
+    assert review_lock_copy(tmp_path, b"version = 1\n# old\n", "app-web-1") is None
 
 
 def test_a_bind_mounted_project_needs_no_copy(client: docker.DockerClient, tmp_path: Path) -> None:

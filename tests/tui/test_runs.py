@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
 import pytest
+from textual.widgets import DataTable, Static
 
 from tests.support.docker import PYTHON_IMAGE, TEST_LABEL, docker_client, require_image
 from tests.support.tui_app import settle
@@ -14,6 +16,7 @@ from uvtui.core.containers.discovery import ONEOFF, PROJECT, SERVICE, WORKING_DI
 from uvtui.tui.screens.confirm import ConfirmScreen
 from uvtui.tui.screens.log import LogScreen
 from uvtui.tui.screens.main import MainScreen
+from uvtui.tui.screens.review import ReviewScreen
 from uvtui.tui.widgets.header import ProjectHeader
 from uvtui.tui.widgets.log_view import LogView
 
@@ -67,7 +70,7 @@ async def test_the_palette_offers_the_run_commands(shop: Path, make_app) -> None
 
 
 @pytest.mark.docker
-async def test_a_lock_changed_in_an_unmounted_container_is_offered_back(
+async def test_a_lock_changed_in_an_unmounted_container_is_reviewed_copied_back_and_undone(
     shop: Path, make_app
 ) -> None:
     client = docker_client()
@@ -82,20 +85,36 @@ async def test_a_lock_changed_in_an_unmounted_container_is_offered_back(
     container = client.containers.run(
         PYTHON_IMAGE, ["sleep", "600"], detach=True, labels=labels, working_dir="/app"
     )
+    original = (shop / "uv.lock").read_text()
+    locked = re.search(r'name = "([^"]+)"\nversion = "([^"]+)"\nsource = \{ registry', original)
+    assert locked is not None
+    name, version = locked.groups()
+    changed = original.replace(locked.group(0), locked.group(0).replace(version, "99.0.0"), 1)
     try:
-        changed = (shop / "uv.lock").read_text() + "# locked in the container\n"
         script = 'cat > uv.lock <<"EOF"\n' + changed + "EOF\n"
         assert container.exec_run(["sh", "-c", script]).exit_code == 0
         app = make_app(shop)
         async with app.run_test(size=(120, 40)) as pilot:
             main = await settle(pilot)
             await main.run_action("copy_lock_back")
-            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-            await pilot.press("y")
+            await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+            review = app.screen
+            assert isinstance(review, ReviewScreen)
+            assert '+version = "99.0.0"' in review.plan.diff()
+            table = review.query_one("#review-lock", DataTable)
+            assert [str(cell) for cell in table.get_row_at(0)] == [
+                name,
+                version,
+                "99.0.0",
+                "upgraded (major)",
+            ]
+            await pilot.press("enter")
             await until(pilot, lambda: (shop / "uv.lock").read_text() == changed)
+            await until(pilot, lambda: isinstance(app.screen, MainScreen))
+            await pilot.press("u")
+            await until(pilot, lambda: (shop / "uv.lock").read_text() == original)
     finally:
         container.remove(force=True)
-    assert list((shop / ".uvtui" / "backup").iterdir())
 
 
 @pytest.mark.docker
@@ -133,3 +152,49 @@ async def test_build_streams_then_offers_to_recreate_the_app_container(
     finally:
         container.remove(force=True)
         client.images.remove(image, force=True)
+
+
+@pytest.mark.docker
+async def test_without_a_running_app_container_a_one_off_is_offered_first(
+    shop: Path, make_app
+) -> None:
+    client = docker_client()
+    require_image(client, PYTHON_IMAGE)
+    labels = {
+        PROJECT: "shop",
+        SERVICE: "web",
+        WORKING_DIR: str(shop),
+        ONEOFF: "False",
+        TEST_LABEL: "1",
+    }
+    stopped = client.containers.create(PYTHON_IMAGE, ["true"], labels=labels)
+    try:
+        app = make_app(shop)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("x", *"cat pyproject.toml", "enter")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            detail = str(app.screen.query_one("#confirm-detail", Static).render())
+            assert PYTHON_IMAGE in detail and "docker compose run --rm web" in detail
+            await pilot.press("n")
+            await until(pilot, lambda: isinstance(app.screen, MainScreen))
+            assert any("docker compose up -d web" in n.message for n in app._notifications)
+
+            await pilot.press("x", *"cat pyproject.toml", "enter")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("y")
+            await until(pilot, lambda: isinstance(app.screen, LogScreen) and not app.screen.running)
+            assert app.screen.result is not None and app.screen.result.ok
+            view = app.screen.query_one(LogView)
+            assert view.plain_line(0) == "[project]"
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, MainScreen))
+
+            await pilot.press("x", *"true", "enter")  # the yes holds: no second question
+            await until(pilot, lambda: isinstance(app.screen, LogScreen) and not app.screen.running)
+            assert app.screen.result is not None and app.screen.result.ok
+            mine = {"label": ["org.uvtui.one-off", f"{WORKING_DIR}={shop}"]}
+            # The log's worker removes the one-off container just after the run's banner.
+            await until(pilot, lambda: not client.containers.list(all=True, filters=mine))
+    finally:
+        stopped.remove(force=True)

@@ -1,8 +1,8 @@
 """uv.lock written inside a container that does not mount the project: review it, copy it back.
 
 When the project is baked into the image (no bind mount), `uv lock` in the container changes
-only the container's copy. The copy back is a ChangePlan, so it is shown as a diff first and
-applied with a backup like every other change.
+only the container's copy. The copy back is an EditPlan (the diff and the uv.lock change table),
+so it is reviewed like add/bump/remove and applied with a backup, undoable like every change.
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 
 from uvtui.core.changes import ChangePlan, FileChange
 from uvtui.core.containers.engine import ContainerError, first_line
+from uvtui.core.edits.lock_changes import LockChange, lock_changes
+from uvtui.core.edits.plan import EditPlan
+from uvtui.core.errors import UvtuiError
 
 if TYPE_CHECKING:
     import docker
@@ -56,7 +59,7 @@ def container_lock(
         return extracted.read() if extracted is not None else None
 
 
-def plan_lock_copy(root: Path, lock: bytes) -> ChangePlan | None:
+def plan_lock_copy(root: Path, lock: bytes, description: str = "") -> ChangePlan | None:
     """The change that makes the project's uv.lock the container's; None when they agree."""
     local = root / LOCK_FILE
     try:
@@ -65,7 +68,31 @@ def plan_lock_copy(root: Path, lock: bytes) -> ChangePlan | None:
         old = None
     if old == lock:
         return None
-    return ChangePlan(root, (FileChange(LOCK_FILE, old, lock),))
+    return ChangePlan(root, (FileChange(LOCK_FILE, old, lock),), description=description)
+
+
+def review_lock_copy(root: Path, lock: bytes, container: str) -> EditPlan | None:
+    """The copy back as the review screen shows it: the diff and the lock change table;
+    applying it (core/edits/plan.apply_edit) refuses if the project's uv.lock moved since."""
+    plan = plan_lock_copy(root, lock, f"copy uv.lock back from {container}")
+    if plan is None:
+        return None
+    old = plan.changes[0].old
+    notes: tuple[str, ...] = ()
+    table: tuple[LockChange, ...] = ()
+    try:
+        table = lock_changes(old, lock)
+    except (UvtuiError, UnicodeDecodeError) as error:
+        reason = error.message if isinstance(error, UvtuiError) else "not UTF-8"
+        notes = (f"No package table: {reason}",)
+    return EditPlan(
+        action="copy",
+        change_plan=plan,
+        lock_changes=table,
+        uv_messages="",
+        notes=notes,
+        snapshot=((LOCK_FILE, old),),
+    )
 
 
 def _inspect(client: docker.DockerClient, container_id: str) -> dict:

@@ -8,12 +8,29 @@ from pathlib import Path
 
 from uvtui.core.containers.actions import log_dir
 from uvtui.core.containers.build import BuildRunner
-from uvtui.core.containers.discovery import Discovery, describe, find_app_container
+from uvtui.core.containers.discovery import (
+    Discovery,
+    OneOffPlan,
+    describe,
+    find_app_container,
+)
 from uvtui.core.containers.engine import ContainerError, Engine, connect
 from uvtui.core.containers.exec_runner import ExecRunner
 from uvtui.core.containers.local_runner import LocalRunner
 from uvtui.core.containers.oneoff import OneOffRunner
 from uvtui.core.containers.runner import Run, start_run
+
+
+class OneOffNotAllowed(ContainerError):
+    """No app container runs and the caller has not agreed to a one-off container."""
+
+    def __init__(self, plan: OneOffPlan) -> None:
+        super().__init__(
+            f"No {plan.service} container of {plan.project_root} is running: start it "
+            f"(docker compose up -d {plan.service}), or allow a one-off container of {plan.image} "
+            "with the project mounted (--one-off, like docker compose run --rm)."
+        )
+        self.plan = plan
 
 
 @dataclass(frozen=True)
@@ -39,14 +56,16 @@ def container_target(
     container: str | None = None,
     environ: Mapping[str, str] | None = None,
     engine: Engine | None = None,
+    one_off: bool = False,
 ) -> Target:
-    """The app container's runner; ContainerError when there is none or the choice is the user's."""
+    """The app container's runner; ContainerError when there is none or the choice is the user's
+    (OneOffNotAllowed when only a one-off container could run it and `one_off` is False)."""
     engine = engine or connect(environ)
     found = find_app_container(engine.client, root, service=service, container=container)
-    return target_for(engine, found, root)
+    return target_for(engine, found, root, one_off=one_off)
 
 
-def target_for(engine: Engine, found: Discovery, root: Path) -> Target:
+def target_for(engine: Engine, found: Discovery, root: Path, *, one_off: bool = True) -> Target:
     """The runner for a discovery; ContainerError when several candidates need a choice."""
     if found.chosen is not None:
         chosen = found.chosen
@@ -61,6 +80,8 @@ def target_for(engine: Engine, found: Discovery, root: Path) -> Target:
         )
     if found.one_off is not None:
         plan = found.one_off
+        if not one_off:
+            raise OneOffNotAllowed(plan)
         runner = OneOffRunner(engine.client, plan)
         return Target(runner, f"one-off {plan.service} from {plan.image} (not running)")
     raise ContainerError(
@@ -78,8 +99,10 @@ def start_command(
     container: str | None = None,
     environ: Mapping[str, str] | None = None,
     env: Mapping[str, str] | None = None,
+    one_off: bool = False,
 ) -> tuple[Run, Callable[[], None]]:
-    """Start `argv` for the project in its app container (or locally), log saved.
+    """Start `argv` for the project in its app container (or locally), log saved; in a one-off
+    container of the service's image only when `one_off` allows it.
 
     Returns the run and a function to call once it has ended (it removes a one-off container).
     Raises ContainerError (or CommandNotFound) when it cannot start.
@@ -87,7 +110,9 @@ def start_command(
     if local:
         target = local_target(root, environ)
     else:
-        target = container_target(root, service=service, container=container, environ=environ)
+        target = container_target(
+            root, service=service, container=container, environ=environ, one_off=one_off
+        )
     try:
         run = start_run(target.runner, argv, log_dir=log_dir(root), env=env)
     except BaseException:

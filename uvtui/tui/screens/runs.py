@@ -15,9 +15,9 @@ from textual import work
 from uvtui.core.errors import UvtuiError
 
 if TYPE_CHECKING:
-    from uvtui.core.changes import ChangePlan
-    from uvtui.core.containers.discovery import AppContainer
+    from uvtui.core.containers.discovery import AppContainer, OneOffPlan
     from uvtui.core.containers.runner import Run, RunResult
+    from uvtui.core.edits.plan import EditPlan
     from uvtui.tui.config import AppConfig
 
 # (action, title, help) for the command palette; the keys are in MainScreen.BINDINGS.
@@ -32,7 +32,6 @@ RUN_PALETTE_COMMANDS = (
     ("choose_container", "Choose the app container", "When several containers could be it"),
     ("copy_lock_back", "Copy uv.lock back from the container", "When the project is not mounted"),
 )
-DIFF_PREVIEW_LINES = 30
 
 
 class RunActions:
@@ -42,6 +41,7 @@ class RunActions:
     run_locally: bool = False
     chosen_container: str | None = None
     run_target: str | None = None  # where the last run went (or the toggle), for the header
+    one_off_agreed: bool = False  # the user said yes to a one-off container
 
     def _project_root(self) -> Path:
         return self.loaded.root  # type: ignore[attr-defined]
@@ -90,15 +90,65 @@ class RunActions:
             self.start_in_log(argv)
 
     def start_in_log(self, argv: Sequence[str]) -> None:
-        """Run `argv` where the user chose, in the log screen."""
+        """Run `argv` where the user chose, in the log screen; with no app container running,
+        ask before a one-off container (a yes holds for the session)."""
+        if self.run_locally or self.chosen_container or self.one_off_agreed:
+            self._open_command_log(argv)
+        else:
+            self.check_app_container(argv)
+
+    @work(thread=True, exclusive=True, group="container-check", exit_on_error=False)
+    def check_app_container(self, argv: Sequence[str]) -> None:
+        from uvtui.core.containers.discovery import find_app_container
+        from uvtui.core.containers.engine import connect
+
+        call = self.app.call_from_thread  # type: ignore[attr-defined]
+        try:
+            found = find_app_container(connect(self.config.environ).client, self._project_root())
+        except UvtuiError:
+            call(self._open_command_log, argv)  # the log screen says what is wrong
+            return
+        if found.chosen is None and not found.needs_choice and found.one_off is not None:
+            call(self._offer_one_off, found.one_off, argv)
+        else:
+            call(self._open_command_log, argv)
+
+    def _offer_one_off(self, plan: OneOffPlan, argv: Sequence[str]) -> None:
+        from uvtui.tui.screens.confirm import ConfirmScreen
+
+        question = f"No {plan.service} container is running. Run in a one-off container?"
+        detail = (
+            f"A container of {plan.image} with the project mounted at {plan.mount_target}, "
+            f"like `docker compose run --rm {plan.service}`, removed afterwards. "
+            "A yes holds until you quit."
+        )
+        self.app.push_screen(  # type: ignore[attr-defined]
+            ConfirmScreen(question, detail, "Run one-off"),
+            lambda yes: self._one_off_answered(plan, argv, bool(yes)),
+        )
+
+    def _one_off_answered(self, plan: OneOffPlan, argv: Sequence[str], agreed: bool) -> None:
+        if not agreed:
+            self.notify(  # type: ignore[attr-defined]
+                f"Nothing run. Start the app with `docker compose up -d {plan.service}`, "
+                "or press T to run locally.",
+                title="no container",
+            )
+            return
+        self.one_off_agreed = True
+        self._open_command_log(argv)
+
+    def _open_command_log(self, argv: Sequence[str]) -> None:
         from uvtui.core.containers.targets import start_command
 
         root = self._project_root()
-        local, container = self.run_locally, self.chosen_container
+        local, container, one_off = self.run_locally, self.chosen_container, self.one_off_agreed
         environ = self.config.environ
 
         def start() -> tuple[Run, Callable[[], None]]:
-            return start_command(root, argv, local=local, container=container, environ=environ)
+            return start_command(
+                root, argv, local=local, container=container, environ=environ, one_off=one_off
+            )
 
         self._open_log(" ".join(argv), start)
 
@@ -184,7 +234,7 @@ class RunActions:
         offer the difference as a change (`quiet`: say nothing unless there is one)."""
         from uvtui.core.containers.discovery import find_app_container
         from uvtui.core.containers.engine import connect
-        from uvtui.core.containers.lock_copy import container_lock, mounts_project, plan_lock_copy
+        from uvtui.core.containers.lock_copy import container_lock, mounts_project, review_lock_copy
 
         root = self._project_root()
         say = self.app.call_from_thread  # type: ignore[attr-defined]
@@ -204,39 +254,32 @@ class RunActions:
             if not quiet:
                 say(self.notify, error.message, severity="error")  # type: ignore[attr-defined]
             return
-        plan = plan_lock_copy(root, lock) if lock is not None else None
+        plan = review_lock_copy(root, lock, found.chosen.name) if lock is not None else None
         if plan is None:
             if not quiet:
                 say(self.notify, "The container's uv.lock is the project's.")  # type: ignore[attr-defined]
             return
-        say(self._confirm_lock_copy, plan, found.chosen.name)
+        say(self._review_lock_copy, plan)
 
-    def _confirm_lock_copy(self, plan: ChangePlan, container: str) -> None:
-        from uvtui.tui.screens.confirm import ConfirmScreen
+    def _review_lock_copy(self, plan: EditPlan) -> None:
+        from uvtui.tui.screens.review import ReviewScreen
 
-        lines = plan.diff().splitlines()
-        preview = "\n".join(lines[:DIFF_PREVIEW_LINES])
-        if len(lines) > DIFF_PREVIEW_LINES:
-            preview += f"\n… {len(lines) - DIFF_PREVIEW_LINES} more lines"
-        question = (
-            f"uv.lock changed in {container}, which does not mount the project. Copy it back?"
-        )
         self.app.push_screen(  # type: ignore[attr-defined]
-            ConfirmScreen(question, preview, "Copy"), lambda yes: self._copy_lock(plan, yes)
+            ReviewScreen(plan), lambda yes: self._copy_lock(plan, bool(yes))
         )
 
-    async def _copy_lock(self, plan: ChangePlan, confirmed: bool | None) -> None:
-        from uvtui.core.changes import apply_plan
+    async def _copy_lock(self, plan: EditPlan, confirmed: bool) -> None:
+        from uvtui.core.edits.plan import apply_edit
 
         if not confirmed:
             return
         try:
-            apply_plan(plan)
+            apply_edit(plan)
         except UvtuiError as error:
-            self.notify(error.message, severity="error")  # type: ignore[attr-defined]
+            self.notify(error.message, title="not written", severity="error")  # type: ignore[attr-defined]
             return
-        self.notify("uv.lock copied back (backup under .uvtui/backup/).", title="uv.lock")  # type: ignore[attr-defined]
         await self.reload()  # type: ignore[attr-defined]
+        self.notify("uv.lock copied back · u undoes it", title="uv.lock")  # type: ignore[attr-defined]
 
     def action_toggle_local(self) -> None:
         self.run_locally = not self.run_locally
