@@ -211,6 +211,26 @@ async def test_a_holding_constraint_is_offered_for_rewriting(
         assert "+constraint-dependencies = ['gunicorn <24']" in review.plan.diff()
 
 
+async def test_a_compatible_bump_that_cannot_move_names_the_holder(
+    project: Path, make_app, local_index: LocalIndex
+) -> None:
+    from tests.support.edit_project import uv
+
+    text = (project / "pyproject.toml").read_text()
+    extra = "package = false\nconstraint-dependencies = ['gunicorn==21.2.0']\n"
+    (project / "pyproject.toml").write_text(text.replace("package = false\n", extra))
+    assert uv(project, local_index, "lock").returncode == 0
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        _select(screen, "gunicorn")
+        await pilot.press("b")
+        await until(pilot, lambda: any("held by" in n.message for n in app._notifications))
+        (notice,) = [n.message for n in app._notifications if "held by" in n.message]
+        assert "23.0.0 is out, held by constraint ==21.2.0." in notice
+        assert "l bumps to latest and offers to rewrite the [tool.uv] setting." in notice
+
+
 async def test_add_dialog_lists_versions_newest_first(project: Path, make_app) -> None:
     from textual.widgets import Input, OptionList
 

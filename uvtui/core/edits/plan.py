@@ -134,8 +134,19 @@ def plan_bump(
     description = f"bump {_names(wanted)} to {kind}"
     plan = _locked_plan(project, texts, rewritten, args, options, "bump", description)
     if not plan.lock_changes and plan.change_plan.diff() == "":
-        raise UvtuiError(f"{_names(wanted)}: already at the newest version uv can lock.")
+        raise NotMoved(wanted)
     return plan
+
+
+class NotMoved(UvtuiError):
+    """A lock-only bump changed nothing: uv.lock already has the newest version uv can lock.
+
+    `stuck.stuck_packages` says what holds each name back, when the index is asked.
+    """
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = tuple(names)
+        super().__init__(f"{_names(names)}: already at the newest version uv can lock.")
 
 
 class HeldBack(UvtuiError):

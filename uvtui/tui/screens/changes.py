@@ -131,14 +131,22 @@ class ChangeActions(Screen[None]):
         return Options(env=self.config.environ, offline=self.config.offline)
 
     def action_bump_compatible(self) -> None:
-        from uvtui.core.edits.plan import plan_bump
+        from uvtui.core.edits.plan import NotMoved, plan_bump
 
         rows = self._targets()
         if not rows:
             return
         names = list(dict.fromkeys(row.name for row in rows))
         root, options = self.loaded.root, self._options()
-        self._plan(f"bumping {', '.join(names)}", lambda: plan_bump(root, names, options=options))
+        shown = list(self._table.all_rows)
+
+        def make() -> EditPlan:
+            try:
+                return plan_bump(root, names, options=options)
+            except NotMoved as error:
+                raise UvtuiError(_not_moved_message(shown, error.names)) from None
+
+        self._plan(f"bumping {', '.join(names)}", make)
 
     def action_bump_latest(self) -> None:
         from packaging.version import Version
@@ -388,3 +396,17 @@ def _small_step(row: OutdatedRow) -> bool:
     except InvalidVersion:
         return False
     return step in (UpdateKind.PATCH, UpdateKind.MINOR)
+
+
+def _not_moved_message(rows: list[OutdatedRow], names: tuple[str, ...]) -> str:
+    """What holds each package a lock-only bump left, and the key that moves it."""
+    from uvtui.core.edits.stuck import stuck_packages
+
+    lines = []
+    for package in stuck_packages(rows, names):
+        lines.append(package.reason() + ".")
+        if package.needs_setting_edit:
+            lines.append("l bumps to latest and offers to rewrite the [tool.uv] setting.")
+        elif package.held_by is not None:
+            lines.append("l bumps to latest, rewriting the declaration.")
+    return "\n".join(lines)
