@@ -23,6 +23,7 @@ from uvtui.core.edits.lock_changes import LockChange, lock_changes
 from uvtui.core.edits.pyproject_edit import (
     add_requirement,
     remove_requirement,
+    remove_source,
     replace_requirement,
     rewrite_tool_uv_item,
 )
@@ -275,6 +276,8 @@ def plan_remove(
             rewritten[path] = remove_requirement(
                 rewritten[path], _array_group(dependency), dependency.text
             )
+        for path in _sources_left_unused(project, name, found):
+            rewritten[path] = remove_source(rewritten[path], name)
     description = f"remove {_names(wanted)}"
     plan = _locked_plan(project, texts, rewritten, ["lock"], options, "remove", description)
     new_lock = plan.change_plan.change_for(LOCK_FILE)
@@ -293,6 +296,26 @@ def plan_remove(
         plan.action, plan.change_plan, plan.lock_changes, plan.uv_messages, tuple(notes),
         plan.snapshot,
     )  # fmt: skip
+
+
+def _sources_left_unused(
+    project: Project, name: str, removed: list[DeclaredDependency]
+) -> list[str]:
+    """The pyproject.toml files whose [tool.uv.sources] entry for `name` nothing uses once
+    `removed` is gone: a member's when it declares `name` no more, the root's (which every
+    member inherits) when nothing in the workspace does."""
+    removed_keys = {(d.member, _array_group(d), d.text) for d in removed}
+    left = [
+        d for d in _declarations(project, name)
+        if (d.member, _array_group(d), d.text) not in removed_keys
+    ]  # fmt: skip
+    paths = {_pyproject_of(project, d) for d in removed}
+    return sorted(
+        path
+        for path in paths
+        if not any(_pyproject_of(project, d) == path for d in left)
+        and (path != PYPROJECT or not left)
+    )
 
 
 def _group_matches(dependency: DeclaredDependency, group: str) -> bool:
