@@ -192,6 +192,35 @@ async def test_remove_says_who_still_needs_it(project: Path, make_app) -> None:
     assert _bytes(project) == before
 
 
+async def test_remove_from_several_groups_asks_which(
+    project: Path, make_app, local_index: LocalIndex
+) -> None:
+    from textual.widgets import SelectionList
+
+    from tests.support.edit_project import uv
+    from uvtui.tui.screens.remove_dialog import RemoveScreen
+
+    text = (project / "pyproject.toml").read_text()
+    dev = 'dev = ["pytest==7.4.4"]'
+    (project / "pyproject.toml").write_text(text.replace(dev, 'dev = ["pytest==7.4.4", "demo-a"]'))
+    assert uv(project, local_index, "lock").returncode == 0
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        _select(screen, "demo-a")
+        await pilot.press("D")
+        await until(pilot, lambda: isinstance(pilot.app.screen, RemoveScreen))
+        places = pilot.app.screen.query_one(SelectionList)
+        assert places.option_count == 2 and len(places.selected) == 2  # all by default
+        assert str(places.get_option_at_index(0).prompt) == "dependencies"
+        await pilot.press("space")  # keep it in the dependencies
+        review = await _review(pilot, "enter")
+        diff = review.plan.diff()
+        assert '-dev = ["pytest==7.4.4", "demo-a"]\n+dev = ["pytest==7.4.4"]' in diff
+        assert "'demo-a>=1.0,<2'" not in diff
+        await pilot.press("escape")
+
+
 async def test_a_holding_constraint_is_offered_for_rewriting(
     project: Path, make_app, local_index: LocalIndex
 ) -> None:

@@ -9,7 +9,7 @@ redo go through core/changes.py, one history with the migrations.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -251,10 +251,12 @@ def plan_remove(
     *,
     group: str | None = None,
     member: str | None = None,
+    places: Collection[tuple[str, str]] | None = None,
     options: Options = Options(),
 ) -> EditPlan:
-    """Remove every declaration of the names (only from `group` / `member` when given), then
-    lock. A package other locked packages still need stays in uv.lock: the plan notes who."""
+    """Remove every declaration of the names (only from `group` / `member` when given, only
+    the (member, group label) `places` when given), then lock. A package other locked
+    packages still need stays in uv.lock: the plan notes who."""
     project = load_project(project_path)
     wanted = [canonicalize_name(name) for name in names]
     if not wanted:
@@ -267,6 +269,7 @@ def plan_remove(
             for dependency in _declarations(project, name)
             if (group is None or _group_matches(dependency, group))
             and (member is None or dependency.member == canonicalize_name(member))
+            and (places is None or (dependency.member, dependency.group) in places)
         ]
         if not found:
             where = f" in {group}" if group else ""

@@ -175,16 +175,38 @@ class ChangeActions(Screen[None]):
         )
 
     def action_remove(self) -> None:
-        from uvtui.core.edits.plan import plan_remove
-
         rows = [row for row in self._targets() if row.direct]
         if not rows:
             self.notify("Only declared packages can be removed.", severity="warning")
             return
         names = list(dict.fromkeys(row.name for row in rows))
+        project = self.loaded.project
+        places = list(
+            dict.fromkeys(
+                (dependency.member, dependency.group)
+                for dependency in (project.declared if project else [])
+                if len(names) == 1 and dependency.name == names[0]
+            )
+        )
+        if len(places) < 2:
+            self._remove(names, None)
+            return
+        from uvtui.tui.screens.remove_dialog import RemoveScreen
+
+        workspace = bool(project and project.workspace_members)
+        self.app.push_screen(
+            RemoveScreen(names[0], places, workspace=workspace),
+            lambda chosen: self._remove(names, chosen) if chosen else None,
+        )
+
+    def _remove(self, names: list[str], places: list[tuple[str, str]] | None) -> None:
+        from uvtui.core.edits.plan import plan_remove
+
         root, options = self.loaded.root, self._options()
+        chosen = None if places is None else set(places)
         self._plan(
-            f"removing {', '.join(names)}", lambda: plan_remove(root, names, options=options)
+            f"removing {', '.join(names)}",
+            lambda: plan_remove(root, names, places=chosen, options=options),
         )
 
     def action_add(self) -> None:
