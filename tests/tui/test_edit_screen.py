@@ -178,6 +178,32 @@ async def test_add_from_the_dialog_to_a_new_group(project: Path, make_app) -> No
     assert '"python-dotenv>=1.1.0"' in (project / "pyproject.toml").read_text()
 
 
+async def test_add_dialog_in_a_workspace_chooses_the_member(
+    make_app, local_index: LocalIndex, tmp_path: Path
+) -> None:
+    from textual.widgets import Input, Select
+
+    from tests.support.edit_project import workspace_project
+    from uvtui.tui.screens.add_dialog import AddScreen
+
+    root = workspace_project(tmp_path / "site", local_index)
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        await until(pilot, lambda: isinstance(pilot.app.screen, AddScreen))
+        dialog = pilot.app.screen
+        member = dialog.query_one("#add-member", Select)
+        assert member.value == "site"  # the root by default
+        dialog.query_one("#add-requirement", Input).value = "demo-b"
+        member.value = "api"
+        await pilot.pause()
+        review = await _review(pilot, "enter")
+        assert review.plan.change_plan.paths == ("packages/api/pyproject.toml", "uv.lock")
+        assert '+dependencies = ["demo-a==1.0", "demo-b>=' in review.plan.diff()
+        await pilot.press("escape")
+
+
 async def test_remove_says_who_still_needs_it(project: Path, make_app) -> None:
     before = _bytes(project)
     app = make_app(project)

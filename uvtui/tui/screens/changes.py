@@ -216,7 +216,9 @@ class ChangeActions(Screen[None]):
         if project is None:
             return
         groups = [dependency.group for dependency in project.declared]
-        self.app.push_screen(AddScreen(groups, self._versions_of), self._add_requested)
+        # Root first, the default; a nameless (virtual) root takes no choice.
+        members = project.members if project.workspace_members and project.name else []
+        self.app.push_screen(AddScreen(groups, self._versions_of, members), self._add_requested)
 
     def _versions_of(self, name: str) -> list[tuple[str, str]]:
         """The index's versions of `name`, newest first, yanked and pre-releases noted."""
@@ -248,6 +250,7 @@ class ChangeActions(Screen[None]):
                 [request.requirement],
                 group=request.group,
                 extra=request.extra,
+                member=request.member,
                 options=options,
                 check_name=check,
             )
