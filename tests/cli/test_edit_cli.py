@@ -153,3 +153,46 @@ def test_a_holding_constraint_is_named_unless_editing_is_allowed(
                     env=env)  # fmt: skip
     assert allowed.returncode == 0, allowed.stderr
     assert "+constraint-dependencies = ['gunicorn <24']" in allowed.stdout
+
+
+def _constrain(shop: Path, local_index: LocalIndex, setting: str) -> None:
+    text = (shop / "pyproject.toml").read_text()
+    (shop / "pyproject.toml").write_text(text.replace("package = false\n", setting))
+    assert uv(shop, local_index, "lock").returncode == 0
+
+
+def test_a_compatible_bump_held_by_a_constraint_names_it(
+    shop: Path, env: dict[str, str], local_index: LocalIndex
+) -> None:
+    _constrain(
+        shop, local_index, "package = false\nconstraint-dependencies = ['gunicorn==21.2.0']\n"
+    )
+    before = _bytes(shop)
+    result = uvtui("bump", "gunicorn", "--project", shop, env=env)
+    assert result.returncode == 1
+    assert (
+        "gunicorn 21.2.0: already at the newest version uv can lock; 23.0.0 is out, "
+        "held by constraint ==21.2.0" in result.stderr
+    )
+    assert "uvtui bump gunicorn --latest --edit-constraints" in result.stderr
+    as_json = uvtui("bump", "gunicorn", "--json", "--project", shop, env=env)
+    assert as_json.returncode == 1
+    document = json.loads(as_json.stdout)
+    validate("bump", document)
+    (stuck,) = document["not_moved"]
+    assert stuck["held_by"]["text"] == "held by constraint ==21.2.0"
+    assert stuck["latest"] == "23.0.0"
+    assert "--edit-constraints" in stuck["hint"]
+    assert _bytes(shop) == before
+
+
+def test_a_compatible_bump_held_by_its_declaration_says_bump_to_latest(
+    shop: Path, env: dict[str, str], local_index: LocalIndex
+) -> None:
+    text = (shop / "pyproject.toml").read_text()
+    (shop / "pyproject.toml").write_text(text.replace('"gunicorn>=21,<23"', '"gunicorn<21.3"'))
+    assert uv(shop, local_index, "lock").returncode == 0
+    result = uvtui("bump", "gunicorn", "--project", shop, env=env)
+    assert result.returncode == 1
+    assert "23.0.0 is out, held by declaration <21.3" in result.stderr
+    assert "uvtui bump gunicorn --latest (rewrites the declaration)" in result.stderr

@@ -178,6 +178,32 @@ async def test_add_from_the_dialog_to_a_new_group(project: Path, make_app) -> No
     assert '"python-dotenv>=1.1.0"' in (project / "pyproject.toml").read_text()
 
 
+async def test_add_dialog_in_a_workspace_chooses_the_member(
+    make_app, local_index: LocalIndex, tmp_path: Path
+) -> None:
+    from textual.widgets import Input, Select
+
+    from tests.support.edit_project import workspace_project
+    from uvtui.tui.screens.add_dialog import AddScreen
+
+    root = workspace_project(tmp_path / "site", local_index)
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        await until(pilot, lambda: isinstance(pilot.app.screen, AddScreen))
+        dialog = pilot.app.screen
+        member = dialog.query_one("#add-member", Select)
+        assert member.value == "site"  # the root by default
+        dialog.query_one("#add-requirement", Input).value = "demo-b"
+        member.value = "api"
+        await pilot.pause()
+        review = await _review(pilot, "enter")
+        assert review.plan.change_plan.paths == ("packages/api/pyproject.toml", "uv.lock")
+        assert '+dependencies = ["demo-a==1.0", "demo-b>=' in review.plan.diff()
+        await pilot.press("escape")
+
+
 async def test_remove_says_who_still_needs_it(project: Path, make_app) -> None:
     before = _bytes(project)
     app = make_app(project)
@@ -190,6 +216,35 @@ async def test_remove_says_who_still_needs_it(project: Path, make_app) -> None:
         )
         await pilot.press("escape")
     assert _bytes(project) == before
+
+
+async def test_remove_from_several_groups_asks_which(
+    project: Path, make_app, local_index: LocalIndex
+) -> None:
+    from textual.widgets import SelectionList
+
+    from tests.support.edit_project import uv
+    from uvtui.tui.screens.remove_dialog import RemoveScreen
+
+    text = (project / "pyproject.toml").read_text()
+    dev = 'dev = ["pytest==7.4.4"]'
+    (project / "pyproject.toml").write_text(text.replace(dev, 'dev = ["pytest==7.4.4", "demo-a"]'))
+    assert uv(project, local_index, "lock").returncode == 0
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        _select(screen, "demo-a")
+        await pilot.press("D")
+        await until(pilot, lambda: isinstance(pilot.app.screen, RemoveScreen))
+        places = pilot.app.screen.query_one(SelectionList)
+        assert places.option_count == 2 and len(places.selected) == 2  # all by default
+        assert str(places.get_option_at_index(0).prompt) == "dependencies"
+        await pilot.press("space")  # keep it in the dependencies
+        review = await _review(pilot, "enter")
+        diff = review.plan.diff()
+        assert '-dev = ["pytest==7.4.4", "demo-a"]\n+dev = ["pytest==7.4.4"]' in diff
+        assert "'demo-a>=1.0,<2'" not in diff
+        await pilot.press("escape")
 
 
 async def test_a_holding_constraint_is_offered_for_rewriting(
@@ -209,6 +264,26 @@ async def test_a_holding_constraint_is_offered_for_rewriting(
         await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
         review = await _review(pilot, "y")
         assert "+constraint-dependencies = ['gunicorn <24']" in review.plan.diff()
+
+
+async def test_a_compatible_bump_that_cannot_move_names_the_holder(
+    project: Path, make_app, local_index: LocalIndex
+) -> None:
+    from tests.support.edit_project import uv
+
+    text = (project / "pyproject.toml").read_text()
+    extra = "package = false\nconstraint-dependencies = ['gunicorn==21.2.0']\n"
+    (project / "pyproject.toml").write_text(text.replace("package = false\n", extra))
+    assert uv(project, local_index, "lock").returncode == 0
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await settle(pilot)
+        _select(screen, "gunicorn")
+        await pilot.press("b")
+        await until(pilot, lambda: any("held by" in n.message for n in app._notifications))
+        (notice,) = [n.message for n in app._notifications if "held by" in n.message]
+        assert "23.0.0 is out, held by constraint ==21.2.0." in notice
+        assert "l bumps to latest and offers to rewrite the [tool.uv] setting." in notice
 
 
 async def test_add_dialog_lists_versions_newest_first(project: Path, make_app) -> None:

@@ -4,14 +4,25 @@ release (the constraint rewritten in its own style), reviewed first."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import sys
 from typing import TYPE_CHECKING
 
 from uvtui.commands.completion import project_package_names
-from uvtui.commands.edit_common import add_common_options, finish, options, register, usage
+from uvtui.commands.edit_common import (
+    EXIT_REFUSED,
+    add_common_options,
+    finish,
+    options,
+    register,
+    usage,
+)
 
 if TYPE_CHECKING:
     from uvtui.cli import CommandRegistry
+    from uvtui.core.edits.plan import NotMoved
+    from uvtui.core.edits.stuck import Stuck
 
 _KINDS = ("patch", "minor", "major")
 
@@ -61,7 +72,7 @@ def _kinds(value: str) -> tuple[str, ...]:
 
 def run(args: argparse.Namespace) -> int:
     """Find the targets, plan the bump, print it, write it with --write."""
-    from uvtui.core.edits.plan import plan_bump
+    from uvtui.core.edits.plan import NotMoved, plan_bump
     from uvtui.core.edits.targets import bump_targets
     from uvtui.core.errors import UvtuiError
 
@@ -88,11 +99,52 @@ def run(args: argparse.Namespace) -> int:
             targets = {target.name: target.version for target in found}
     if args.edit_constraints and not args.latest:
         return usage(args, "--edit-constraints goes with --latest")
-    plan = plan_bump(
-        args.project,
-        names,
-        targets=targets,
-        edit_constraints=args.edit_constraints,
-        options=options(args),
-    )
+    try:
+        plan = plan_bump(
+            args.project,
+            names,
+            targets=targets,
+            edit_constraints=args.edit_constraints,
+            options=options(args),
+        )
+    except NotMoved as error:
+        return _not_moved(args, error)
     return finish(args, plan)
+
+
+def _not_moved(args: argparse.Namespace, error: NotMoved) -> int:
+    """Say what holds each package and how to move it; exit 1, nothing written."""
+    from uvtui.core.edits.targets import stuck
+
+    found = stuck(args.project, os.environ, error.names, args.offline)
+    hints = {package.name: _hint(package) for package in found}
+    if args.json:
+        document = {
+            "action": "bump",
+            "description": f"bump {', '.join(error.names)} to latest compatible",
+            "files": [],
+            "lock_changes": [],
+            "notes": [package.reason() for package in found],
+            "uv_messages": "",
+            "written": False,
+            "backup": None,
+            "not_moved": [package.to_json(hints[package.name]) for package in found],
+        }
+        json.dump(document, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for package in found:
+            hint = hints[package.name]
+            print(f"uvtui: {package.reason()}" + (f"\n  {hint}" if hint else ""), file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def _hint(package: Stuck) -> str | None:
+    if package.held_by is None:
+        return None
+    if package.needs_setting_edit:
+        return (
+            f"to move it: uvtui bump {package.name} --latest --edit-constraints "
+            "(rewrites the [tool.uv] setting)"
+        )
+    return f"to move it: uvtui bump {package.name} --latest (rewrites the declaration)"

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from uvtui.core.edits.plan import EditPlan, Options
 
 EXIT_OK = 0
+EXIT_REFUSED = 1
 EXIT_USAGE = 2
 
 EPILOG = """\

@@ -147,6 +147,36 @@ def test_workspace_member_gets_the_change(
     assert (root / "pyproject.toml").read_bytes() == root_before
 
 
+def test_remove_drops_the_source_of_the_last_declaration(
+    tmp_path: Path, options: Options, local_index: LocalIndex
+) -> None:
+    root = workspace_project(tmp_path / "site", local_index)
+    before = (root / "pyproject.toml").read_text()
+    plan = plan_remove(root, ["api"], options=options)
+    new = plan.change_plan.change_for("pyproject.toml").new.decode()  # type: ignore[union-attr]
+    assert "-[tool.uv.sources]\n-api = { workspace = true }\n" in _diff_of(plan, "pyproject.toml")
+    assert new == before.replace('"api", ', "").replace(
+        "[tool.uv.sources]\napi = { workspace = true }\n\n", ""
+    )
+    _applied_and_checked(plan, root, local_index)
+
+
+def test_remove_keeps_a_source_another_declaration_uses(
+    tmp_path: Path, options: Options, local_index: LocalIndex
+) -> None:
+    root = workspace_project(tmp_path / "site", local_index)
+    text = (root / "pyproject.toml").read_text()
+    (root / "pyproject.toml").write_text(
+        text.replace("[tool.uv.sources]", '[dependency-groups]\ndev = ["api"]\n\n[tool.uv.sources]')
+    )
+    assert uv(root, local_index, "lock").returncode == 0
+    plan = plan_remove(root, ["api"], group="main", options=options)
+    assert "api = { workspace = true }" not in "".join(
+        line for line in _diff_of(plan, "pyproject.toml").splitlines(True) if line[0] in "+-"
+    )
+    _applied_and_checked(plan, root, local_index)
+
+
 def test_undo_and_redo_restore_exact_bytes(shop: Path, options: Options) -> None:
     before = _bytes(shop)
     plan = plan_bump(shop, ["gunicorn"], targets={"gunicorn": Version("23.0.0")}, options=options)

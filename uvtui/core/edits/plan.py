@@ -9,7 +9,7 @@ redo go through core/changes.py, one history with the migrations.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from uvtui.core.edits.lock_changes import LockChange, lock_changes
 from uvtui.core.edits.pyproject_edit import (
     add_requirement,
     remove_requirement,
+    remove_source,
     replace_requirement,
     rewrite_tool_uv_item,
 )
@@ -134,8 +135,19 @@ def plan_bump(
     description = f"bump {_names(wanted)} to {kind}"
     plan = _locked_plan(project, texts, rewritten, args, options, "bump", description)
     if not plan.lock_changes and plan.change_plan.diff() == "":
-        raise UvtuiError(f"{_names(wanted)}: already at the newest version uv can lock.")
+        raise NotMoved(wanted)
     return plan
+
+
+class NotMoved(UvtuiError):
+    """A lock-only bump changed nothing: uv.lock already has the newest version uv can lock.
+
+    `stuck.stuck_packages` says what holds each name back, when the index is asked.
+    """
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = tuple(names)
+        super().__init__(f"{_names(names)}: already at the newest version uv can lock.")
 
 
 class HeldBack(UvtuiError):
@@ -239,10 +251,12 @@ def plan_remove(
     *,
     group: str | None = None,
     member: str | None = None,
+    places: Collection[tuple[str, str]] | None = None,
     options: Options = Options(),
 ) -> EditPlan:
-    """Remove every declaration of the names (only from `group` / `member` when given), then
-    lock. A package other locked packages still need stays in uv.lock: the plan notes who."""
+    """Remove every declaration of the names (only from `group` / `member` when given, only
+    the (member, group label) `places` when given), then lock. A package other locked
+    packages still need stays in uv.lock: the plan notes who."""
     project = load_project(project_path)
     wanted = [canonicalize_name(name) for name in names]
     if not wanted:
@@ -255,6 +269,7 @@ def plan_remove(
             for dependency in _declarations(project, name)
             if (group is None or _group_matches(dependency, group))
             and (member is None or dependency.member == canonicalize_name(member))
+            and (places is None or (dependency.member, dependency.group) in places)
         ]
         if not found:
             where = f" in {group}" if group else ""
@@ -264,6 +279,8 @@ def plan_remove(
             rewritten[path] = remove_requirement(
                 rewritten[path], _array_group(dependency), dependency.text
             )
+        for path in _sources_left_unused(project, name, found):
+            rewritten[path] = remove_source(rewritten[path], name)
     description = f"remove {_names(wanted)}"
     plan = _locked_plan(project, texts, rewritten, ["lock"], options, "remove", description)
     new_lock = plan.change_plan.change_for(LOCK_FILE)
@@ -282,6 +299,26 @@ def plan_remove(
         plan.action, plan.change_plan, plan.lock_changes, plan.uv_messages, tuple(notes),
         plan.snapshot,
     )  # fmt: skip
+
+
+def _sources_left_unused(
+    project: Project, name: str, removed: list[DeclaredDependency]
+) -> list[str]:
+    """The pyproject.toml files whose [tool.uv.sources] entry for `name` nothing uses once
+    `removed` is gone: a member's when it declares `name` no more, the root's (which every
+    member inherits) when nothing in the workspace does."""
+    removed_keys = {(d.member, _array_group(d), d.text) for d in removed}
+    left = [
+        d for d in _declarations(project, name)
+        if (d.member, _array_group(d), d.text) not in removed_keys
+    ]  # fmt: skip
+    paths = {_pyproject_of(project, d) for d in removed}
+    return sorted(
+        path
+        for path in paths
+        if not any(_pyproject_of(project, d) == path for d in left)
+        and (path != PYPROJECT or not left)
+    )
 
 
 def _group_matches(dependency: DeclaredDependency, group: str) -> bool:

@@ -75,6 +75,24 @@ def remove_requirement(pyproject_text: str, group: str, old: str) -> str:
     return tomlkit.dumps(document)
 
 
+def remove_source(pyproject_text: str, name: str) -> str:
+    """pyproject_text without `name`'s [tool.uv.sources] entry (the table goes when emptied);
+    the text unchanged when it has none."""
+    import tomlkit
+
+    document = tomlkit.parse(pyproject_text)
+    uv = document.get("tool", {}).get("uv", {})
+    sources = uv.get("sources", {})
+    keys = [key for key in sources if canonicalize_name(key) == canonicalize_name(name)]
+    if not keys:
+        return pyproject_text
+    for key in keys:
+        del sources[key]
+    if not sources:
+        del uv["sources"]
+    return tomlkit.dumps(document)
+
+
 def _locate(document: Any, group: str, text: str) -> tuple[Array, int]:
     array = _array(document, group)
     for position, value in enumerate(array):

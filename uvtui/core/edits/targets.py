@@ -9,6 +9,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from uvtui.core.edits.stuck import Stuck, stuck_packages
 from uvtui.core.errors import LockError, PackageIndexError, UvtuiError
 from uvtui.core.project.outdated import CheckStatus, OutdatedRow
 from uvtui.core.project.versions import update_kind
@@ -58,6 +59,18 @@ def _target(row: OutdatedRow, latest: bool) -> BumpTarget | None:
         return None
     kind = update_kind(locked, version)
     return BumpTarget(row.name, row.locked, version, kind.value) if kind else None
+
+
+def stuck(
+    project_path: Path, environ: Mapping[str, str], names: Sequence[str], offline: bool = False
+) -> list[Stuck]:
+    """What holds each of `names` back (plan.NotMoved's packages), as the outdated check says;
+    without the holders when the index cannot be asked."""
+    try:
+        rows = _checked_rows(project_path, environ, offline, include_transitive=True)
+    except UvtuiError:
+        rows = []
+    return stuck_packages(rows, names)
 
 
 def _checked_rows(

@@ -382,11 +382,11 @@ def row_to_json(row: OutdatedRow) -> dict[str, Any]:
         "newer_excluded": (
             {"version": excluded[0], "upload_time": excluded[1]} if excluded else None
         ),
-        "held_by": _held_by_json(row.held_by),
+        "held_by": held_by_json(row.held_by),
     }
 
 
-def _held_by_json(holding: HeldBy | None) -> dict[str, Any] | None:
+def held_by_json(holding: HeldBy | None) -> dict[str, Any] | None:
     if holding is None:
         return None
     return {

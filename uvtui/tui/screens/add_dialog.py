@@ -32,6 +32,7 @@ class AddRequest:
     requirement: str
     group: str | None = None
     extra: str | None = None
+    member: str | None = None  # a workspace member; None for the root
 
 
 class AddScreen(ModalScreen[AddRequest | None]):
@@ -39,8 +40,16 @@ class AddScreen(ModalScreen[AddRequest | None]):
         Binding("escape", "cancel", "Cancel", tooltip="Add nothing"),
     ]
 
-    def __init__(self, groups: list[str], versions: VersionLister | None = None) -> None:
+    def __init__(
+        self,
+        groups: list[str],
+        versions: VersionLister | None = None,
+        members: list[str] | None = None,
+    ) -> None:
+        """`members`: the workspace's member names, root first (the default); none or one
+        hides the choice."""
         super().__init__()
+        self._members = members or []
         self._versions = versions
         self._lookup: Timer | None = None
         labels = [g for g in dict.fromkeys(groups) if g not in (MAIN_GROUP, LEGACY_DEV_GROUP)]
@@ -54,6 +63,14 @@ class AddScreen(ModalScreen[AddRequest | None]):
             yield Input(placeholder="e.g. httpx>=0.27", id="add-requirement")
             yield OptionList(id="add-versions")
             yield Select(self._targets, value=MAIN_GROUP, allow_blank=False, id="add-target")
+            if len(self._members) > 1:
+                yield Select(
+                    [(f"member {m}" + (" (root)" if i == 0 else ""), m)
+                     for i, m in enumerate(self._members)],
+                    value=self._members[0],
+                    allow_blank=False,
+                    id="add-member",
+                )  # fmt: skip
             yield Input(placeholder="new group name", id="add-new-group")
             yield Label("", id="add-error")
 
@@ -107,7 +124,8 @@ class AddScreen(ModalScreen[AddRequest | None]):
         self.query_one(OptionList).display = False
         requirement.focus()
 
-    def on_select_changed(self, event: Select.Changed) -> None:
+    @on(Select.Changed, "#add-target")
+    def _target_changed(self, event: Select.Changed) -> None:
         new_group = self.query_one("#add-new-group", Input)
         new_group.display = event.value == NEW_GROUP
         if new_group.display:
@@ -122,18 +140,27 @@ class AddScreen(ModalScreen[AddRequest | None]):
             error.update(f"not a valid requirement: {problem}")
             return
         target = self.query_one("#add-target", Select).value
+        member = self._member()
         if target == NEW_GROUP:
             name = self.query_one("#add-new-group", Input).value.strip()
             if not name:
                 error.update("name the new group")
                 return
-            self.dismiss(AddRequest(text, group=name))
+            self.dismiss(AddRequest(text, group=name, member=member))
         elif isinstance(target, str) and target.startswith(EXTRA_PREFIX):
-            self.dismiss(AddRequest(text, extra=target.removeprefix(EXTRA_PREFIX)))
+            extra = target.removeprefix(EXTRA_PREFIX)
+            self.dismiss(AddRequest(text, extra=extra, member=member))
         elif target == MAIN_GROUP:
-            self.dismiss(AddRequest(text))
+            self.dismiss(AddRequest(text, member=member))
         else:
-            self.dismiss(AddRequest(text, group=str(target)))
+            self.dismiss(AddRequest(text, group=str(target), member=member))
+
+    def _member(self) -> str | None:
+        """The chosen workspace member, None for the root."""
+        if len(self._members) < 2:
+            return None
+        chosen = self.query_one("#add-member", Select).value
+        return None if chosen == self._members[0] else str(chosen)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -131,14 +131,22 @@ class ChangeActions(Screen[None]):
         return Options(env=self.config.environ, offline=self.config.offline)
 
     def action_bump_compatible(self) -> None:
-        from uvtui.core.edits.plan import plan_bump
+        from uvtui.core.edits.plan import NotMoved, plan_bump
 
         rows = self._targets()
         if not rows:
             return
         names = list(dict.fromkeys(row.name for row in rows))
         root, options = self.loaded.root, self._options()
-        self._plan(f"bumping {', '.join(names)}", lambda: plan_bump(root, names, options=options))
+        shown = list(self._table.all_rows)
+
+        def make() -> EditPlan:
+            try:
+                return plan_bump(root, names, options=options)
+            except NotMoved as error:
+                raise UvtuiError(_not_moved_message(shown, error.names)) from None
+
+        self._plan(f"bumping {', '.join(names)}", make)
 
     def action_bump_latest(self) -> None:
         from packaging.version import Version
@@ -167,16 +175,38 @@ class ChangeActions(Screen[None]):
         )
 
     def action_remove(self) -> None:
-        from uvtui.core.edits.plan import plan_remove
-
         rows = [row for row in self._targets() if row.direct]
         if not rows:
             self.notify("Only declared packages can be removed.", severity="warning")
             return
         names = list(dict.fromkeys(row.name for row in rows))
+        project = self.loaded.project
+        places = list(
+            dict.fromkeys(
+                (dependency.member, dependency.group)
+                for dependency in (project.declared if project else [])
+                if len(names) == 1 and dependency.name == names[0]
+            )
+        )
+        if len(places) < 2:
+            self._remove(names, None)
+            return
+        from uvtui.tui.screens.remove_dialog import RemoveScreen
+
+        workspace = bool(project and project.workspace_members)
+        self.app.push_screen(
+            RemoveScreen(names[0], places, workspace=workspace),
+            lambda chosen: self._remove(names, chosen) if chosen else None,
+        )
+
+    def _remove(self, names: list[str], places: list[tuple[str, str]] | None) -> None:
+        from uvtui.core.edits.plan import plan_remove
+
         root, options = self.loaded.root, self._options()
+        chosen = None if places is None else set(places)
         self._plan(
-            f"removing {', '.join(names)}", lambda: plan_remove(root, names, options=options)
+            f"removing {', '.join(names)}",
+            lambda: plan_remove(root, names, places=chosen, options=options),
         )
 
     def action_add(self) -> None:
@@ -186,7 +216,9 @@ class ChangeActions(Screen[None]):
         if project is None:
             return
         groups = [dependency.group for dependency in project.declared]
-        self.app.push_screen(AddScreen(groups, self._versions_of), self._add_requested)
+        # Root first, the default; a nameless (virtual) root takes no choice.
+        members = project.members if project.workspace_members and project.name else []
+        self.app.push_screen(AddScreen(groups, self._versions_of, members), self._add_requested)
 
     def _versions_of(self, name: str) -> list[tuple[str, str]]:
         """The index's versions of `name`, newest first, yanked and pre-releases noted."""
@@ -218,6 +250,7 @@ class ChangeActions(Screen[None]):
                 [request.requirement],
                 group=request.group,
                 extra=request.extra,
+                member=request.member,
                 options=options,
                 check_name=check,
             )
@@ -388,3 +421,17 @@ def _small_step(row: OutdatedRow) -> bool:
     except InvalidVersion:
         return False
     return step in (UpdateKind.PATCH, UpdateKind.MINOR)
+
+
+def _not_moved_message(rows: list[OutdatedRow], names: tuple[str, ...]) -> str:
+    """What holds each package a lock-only bump left, and the key that moves it."""
+    from uvtui.core.edits.stuck import stuck_packages
+
+    lines = []
+    for package in stuck_packages(rows, names):
+        lines.append(package.reason() + ".")
+        if package.needs_setting_edit:
+            lines.append("l bumps to latest and offers to rewrite the [tool.uv] setting.")
+        elif package.held_by is not None:
+            lines.append("l bumps to latest, rewriting the declaration.")
+    return "\n".join(lines)
