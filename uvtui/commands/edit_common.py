@@ -11,7 +11,9 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
+
+from uvtui.commands.streams import confirm_write
 
 if TYPE_CHECKING:
     from uvtui.cli import CommandRegistry
@@ -101,7 +103,8 @@ def finish(args: argparse.Namespace, plan: EditPlan) -> int:
     sys.stdout.write(render_plan(plan))
     if not args.write:
         return EXIT_OK
-    if not args.yes and not _confirmed(plan):
+    question = f"Write these {len(plan.change_plan.changes)} file change(s)?"
+    if not args.yes and not confirm_write(question):
         return EXIT_USAGE
     applied = apply_edit(plan)
     backup = applied.backup_dir.relative_to(applied.root)
@@ -157,20 +160,3 @@ def plan_to_json(plan: EditPlan, backup: Path | None) -> dict:
         "written": backup is not None,
         "backup": str(backup) if backup else None,
     }
-
-
-def _confirmed(plan: EditPlan, stream: TextIO = sys.stdin) -> bool:
-    if not stream.isatty():
-        print(
-            "uvtui: --write needs --yes when stdin is not a terminal; nothing was written.",
-            file=sys.stderr,
-        )
-        return False
-    try:
-        answer = input(f"Write these {len(plan.change_plan.changes)} file change(s)? [y/N] ")
-    except EOFError:
-        answer = ""
-    if answer.strip().lower() in {"y", "yes"}:
-        return True
-    print("Nothing was written.", file=sys.stderr)
-    return False

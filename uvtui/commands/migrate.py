@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from uvtui.commands.streams import on_a_terminal, progress_reporter
+from uvtui.commands.streams import confirm_write, on_a_terminal, progress_reporter
 from uvtui.core.redact import redact
 
 if TYPE_CHECKING:
@@ -165,7 +165,8 @@ def run(args: argparse.Namespace) -> int:
         if not plan.change_plan.changes:
             print("Nothing to write.")
             return EXIT_OK
-        if not args.yes and not _confirmed(root, len(plan.change_plan.changes)):
+        question = f"Write these {len(plan.change_plan.changes)} file change(s) to {root}?"
+        if not args.yes and not confirm_write(question):
             return EXIT_USAGE
         applied = apply_migration(plan)
     except UvtuiError as error:
@@ -249,23 +250,6 @@ def _undo(root: Path) -> int:
     for rel in undone.created:
         print(f"removed {rel}")
     return EXIT_OK
-
-
-def _confirmed(root: Path, count: int) -> bool:
-    if not sys.stdin.isatty():
-        print(
-            "uvtui: --write needs --yes when stdin is not a terminal; nothing was written.",
-            file=sys.stderr,
-        )
-        return False
-    try:
-        answer = input(f"Write these {count} file change(s) to {root}? [y/N] ")
-    except EOFError:
-        answer = ""
-    if answer.strip().lower() in {"y", "yes"}:
-        return True
-    print("Nothing was written.", file=sys.stderr)
-    return False
 
 
 def _redact_json(value: object) -> str:

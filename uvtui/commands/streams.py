@@ -35,3 +35,21 @@ def progress_reporter() -> Callable[[str], None] | None:
         print(f"uvtui: {label}...", file=sys.stderr)
 
     return report
+
+
+def confirm_write(question: str) -> bool:
+    """Ask `question [y/N]` on the terminal; off a terminal, say `--yes` is needed and refuse."""
+    if not sys.stdin.isatty():
+        print(
+            "uvtui: --write needs --yes when stdin is not a terminal; nothing was written.",
+            file=sys.stderr,
+        )
+        return False
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() in {"y", "yes"}:
+        return True
+    print("Nothing was written.", file=sys.stderr)
+    return False
