@@ -31,12 +31,6 @@ class ReadmeScreenshot(SingleFileSnapshotExtension):
     def dirname(cls, *, test_location: PyTestLocation) -> str:
         return str(SCREENSHOTS)
 
-    def is_snapshot_location(self, *, location: str) -> bool:
-        # A screenshot that is never compared is no unused snapshot (a full run fails on those).
-        return super().is_snapshot_location(location=location) and (
-            Path(location).stem not in UNREPRODUCIBLE
-        )
-
     @classmethod
     def get_snapshot_name(cls, *, test_location: PyTestLocation, index: SnapshotIndex = 0) -> str:
         return str(index)
