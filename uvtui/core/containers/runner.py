@@ -78,16 +78,17 @@ class RunResult:
     def killed(self) -> bool:
         return self.exit_code == KILLED_EXIT_CODE
 
-    def summary(self) -> str:
-        """One line for the banner and the CLI."""
+    def summary(self, seconds: float | None = None) -> str:
+        """One line for the banner and the CLI; `seconds` overrides the run's own duration."""
+        elapsed = f"{self.seconds if seconds is None else seconds:.1f} s"
         if self.cancelled:
-            head = f"cancelled after {self.seconds:.1f} s: the command was stopped"
+            head = f"cancelled after {elapsed}: the command was stopped"
         elif self.ok:
-            head = f"succeeded in {self.seconds:.1f} s"
+            head = f"succeeded in {elapsed}"
         elif self.killed:
-            head = f"killed (exit {self.exit_code}) after {self.seconds:.1f} s"
+            head = f"killed (exit {self.exit_code}) after {elapsed}"
         else:
-            head = f"failed with exit code {self.exit_code} after {self.seconds:.1f} s"
+            head = f"failed with exit code {self.exit_code} after {elapsed}"
         return f"{head}: {self.explanation}" if self.explanation else head
 
 

@@ -186,23 +186,13 @@ class LogScreen(Screen[RunResult | None]):
         return Text(f"{self._banner()} · {counts}")
 
     def _banner(self) -> str:
-        elapsed = f"{self._elapsed():.1f} s"
         result = self.result
         if result is None:
             started = self.current_run is not None
             return f"✗ {'stopped' if started else 'could not run'}: {self.error}"
         log = f" · log: {result.log_path}" if result.log_path is not None else ""
-        if result.cancelled:
-            head = f"■ cancelled after {elapsed}: the command was stopped"
-        elif result.ok:
-            head = f"✓ succeeded in {elapsed}"
-        elif result.killed:
-            head = f"✗ killed (exit {result.exit_code}) after {elapsed}"
-        else:
-            head = f"✗ failed with exit code {result.exit_code} after {elapsed}"
-        if result.explanation:
-            head += f": {result.explanation}"
-        return head + log
+        mark = "■" if result.cancelled else "✓" if result.ok else "✗"
+        return f"{mark} {result.summary(self._elapsed())}{log}"
 
     def _tick(self) -> None:
         self.query_one("#log-status", Static).update(self._status_text())
